@@ -1,0 +1,160 @@
+// The wiresim command: run, check and list scenarios.
+// Exit codes: 0 success, 1 scenario or run error, 2 usage error, 3 an expectation failed.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "apps/wiresim/progress.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/runner.hpp"
+
+#ifndef WIRESIM_SCENARIO_DIR
+#define WIRESIM_SCENARIO_DIR "scenarios"
+#endif
+
+namespace {
+
+using namespace wiresim;
+
+constexpr int ExitOk = 0, ExitScenarioError = 1, ExitUsage = 2, ExitExpectationFailed = 3;
+
+struct RunArgs {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string until, pcap, trace, report;
+  bool transcript = false, quiet = false;
+};
+
+void print_summary(const World& world, const RunResult& result) {
+  std::cout << "scenario  " << world.info.name << " (seed " << world.info.seed << ")\n";
+  std::cout << "ran       " << format_time(result.end) << " s simulated, " << result.events << " events\n";
+  for (NodeId id = 0; id < world.net.node_count(); ++id) {
+    for (const auto& c : world.stack(id).tcp.connections()) {
+      if (c->stats().bytes_sent == 0) continue;  // list each transfer once, from its sender
+      const auto& s = c->stats();
+      std::cout << "tcp       " << world.net.node(id).name() << " " << c->name() << "  " << s.bytes_sent
+                << " bytes acked, " << s.retransmissions << " retransmissions (" << s.timeouts << " timeouts, "
+                << s.fast_retransmits << " fast), max cwnd " << s.max_cwnd << ", final cwnd " << c->cwnd() << "\n";
+    }
+  }
+  for (LinkId id = 0; id < world.net.link_count(); ++id) {
+    const Link& l = world.net.link(id);
+    std::uint64_t drops = 0;
+    for (int side = 0; side < 2; ++side)
+      drops += l.stats(side).drops_loss + l.stats(side).drops_queue + l.stats(side).drops_down;
+    if (drops) std::cout << "drops     " << l.name() << ": " << drops << " packets\n";
+  }
+  for (const auto& f : result.pcap_files) std::cout << "capture   " << f << "\n";
+}
+
+int run_command(const RunArgs& args) {
+  LoadOptions load;
+  load.seed = args.seed;
+  RunOptions options;
+  if (!args.until.empty()) {
+    auto d = parse_duration(args.until);
+    if (!d) {
+      std::cerr << "wiresim: --until: " << d.error() << "\n";
+      return ExitUsage;
+    }
+    options.until = *d;
+  }
+  auto world = load_scenario_file(args.file, load);
+  if (!world) {
+    std::cerr << world.error() << "\n";
+    return ExitScenarioError;
+  }
+  options.pcap_directory = args.pcap;
+  options.trace_path = args.trace;
+  options.report_path = args.report;
+  if (args.transcript) options.transcript = &std::cout;
+  cli::ProgressBar progress(!args.quiet);
+  options.on_progress = [&progress](Time now, std::optional<Time> end) { progress.update(now, end); };
+  auto result = run_world(**world, options);
+  progress.finish();
+  if (!result) {
+    std::cerr << "wiresim: " << result.error() << "\n";
+    return ExitScenarioError;
+  }
+  if (!args.quiet) print_summary(**world, *result);
+  for (const auto& e : result->expectations)
+    std::cout << (e.verdict.passed ? "PASS  " : "FAIL  ") << e.where << "  " << e.description << " ("
+              << e.verdict.detail << ")\n";
+  return result->all_passed() ? ExitOk : ExitExpectationFailed;
+}
+
+int check_command(const std::string& file) {
+  auto world = load_scenario_file(file);
+  if (!world) {
+    std::cerr << world.error() << "\n";
+    return ExitScenarioError;
+  }
+  const World& w = **world;
+  std::cout << file << ": ok (" << w.net.node_count() << " nodes, " << w.net.link_count() << " links, "
+            << w.apps.size() << " apps, " << w.expectations.size() << " expectations)\n";
+  return ExitOk;
+}
+
+int list_command() {
+  namespace fs = std::filesystem;
+  const char* env = std::getenv("WIRESIM_SCENARIOS");
+  const fs::path root = env ? env : WIRESIM_SCENARIO_DIR;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    std::cerr << "wiresim: no scenario directory at " << root.string() << " (set WIRESIM_SCENARIOS)\n";
+    return ExitScenarioError;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root, ec))
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    const std::string relative = fs::relative(f, root).string();
+    auto world = load_scenario_file(f.string());
+    std::string summary = world ? (*world)->info.name : "(does not load: " + world.error() + ")";
+    if (world && !(*world)->info.description.empty()) {
+      std::string first = (*world)->info.description.substr(0, (*world)->info.description.find('\n'));
+      summary += " — " + first;
+    }
+    std::cout << relative << "  " << summary << "\n";
+  }
+  return ExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"wiresim: a discrete-event simulator of the Internet's application layer, for teaching"};
+  app.require_subcommand(1);
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "run a scenario");
+  run_cmd->add_option("file", run.file, "scenario file (.toml)")->required();
+  run_cmd->add_option("--seed", run.seed, "seed for every random stream (overrides the scenario's)");
+  run_cmd->add_option("--until", run.until, "stop at this simulated time, e.g. 30s (overrides the scenario's duration)");
+  run_cmd->add_option("--pcap", run.pcap, "write one pcap file per capture point into DIR");
+  run_cmd->add_option("--trace", run.trace, "write every event as JSON lines to FILE");
+  run_cmd->add_option("--report", run.report, "write the JSON report to FILE");
+  run_cmd->add_flag("--transcript", run.transcript, "print the run's transcript ([t] node layer: text)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "print only expectation results and errors");
+  std::string check_file;
+  CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario without running it");
+  check_cmd->add_option("file", check_file, "scenario file (.toml)")->required();
+  CLI::App* list_cmd = app.add_subcommand("list", "list the bundled scenarios");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return ExitUsage;
+  }
+  if (run_cmd->parsed()) return run_command(run);
+  if (check_cmd->parsed()) return check_command(check_file);
+  if (list_cmd->parsed()) return list_command();
+  return ExitUsage;
+}

@@ -1,0 +1,19 @@
+// "Did you mean ...?": the nearest valid name by edit distance, for friendly error messages.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wiresim {
+
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The closest candidate, if it is close enough to be a plausible typo (case-insensitive).
+std::optional<std::string> nearest_name(std::string_view wrong, const std::vector<std::string>& candidates);
+
+// "; did you mean 'bob'?" or "" — ready to append to a message.
+std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates);
+
+}  // namespace wiresim

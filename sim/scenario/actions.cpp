@@ -1,0 +1,34 @@
+// The core's timeline actions for [[action]]: taking links down and bringing them back up.
+#include "sim/core/suggest.hpp"
+#include "sim/scenario/registry.hpp"
+#include "sim/scenario/table_reader.hpp"
+#include "sim/scenario/world.hpp"
+
+namespace wiresim {
+
+LinkId read_link(TableReader& r, const Network& net, std::string_view key) {
+  const std::string name = r.string(key);
+  if (auto id = net.find_link(name)) return *id;
+  std::vector<std::string> names;
+  for (LinkId i = 0; i < net.link_count(); ++i) names.push_back(net.link(i).name());
+  std::string hint = did_you_mean(name, names);
+  if (hint.empty() && !names.empty()) {
+    hint = "; links are named";
+    for (std::size_t i = 0; i < names.size(); ++i) hint += (i ? ", '" : " '") + names[i] + "'";
+  }
+  r.fail(key, "unknown link '" + name + "'" + hint);
+}
+
+void register_core_actions(Registry& registry) {
+  for (bool up : {false, true}) {
+    registry.add_action(up ? "link-up" : "link-down",
+                        {up ? "bring a link back up (routes are recomputed)" : "take a link down (routes are recomputed)",
+                         [up](ActionContext& c) -> std::function<void()> {
+                           const LinkId id = read_link(c.table, c.world.net, "link");
+                           Network* net = &c.world.net;
+                           return [net, id, up] { net->set_link_up(id, up); };
+                         }});
+  }
+}
+
+}  // namespace wiresim

@@ -1,0 +1,51 @@
+// Applications and expectations as the scenario layer sees them: an App runs on a node from
+// its start time; an Expectation is a fact checked when the run ends.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sim/core/time.hpp"
+#include "sim/net/node.hpp"
+
+namespace wiresim {
+
+class World;
+class TableReader;
+
+class App {
+ public:
+  virtual ~App() = default;
+  virtual void start() = 0;  // at the app's `start` time
+  virtual void stop() {}     // at its `stop` time, when the scenario gives one
+};
+
+struct Verdict {
+  bool passed = false;
+  std::string detail;  // what was observed: "got 2000000 bytes"
+};
+
+class Expectation {
+ public:
+  virtual ~Expectation() = default;
+  virtual std::string describe() const = 0;  // "bob receives 2MB on TCP port 5001"
+  virtual Verdict check(const World& world) const = 0;
+};
+
+struct AppContext {
+  World& world;
+  NodeId node;
+  TableReader& table;
+};
+
+struct ExpectationContext {
+  World& world;
+  TableReader& table;
+};
+
+struct ActionContext {
+  World& world;
+  TableReader& table;
+};
+
+}  // namespace wiresim

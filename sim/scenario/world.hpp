@@ -1,0 +1,53 @@
+// A loaded scenario, ready to run: the simulator, the network with a transport stack on every
+// node, the applications, the timeline and the expectations.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/simulator.hpp"
+#include "sim/net/network.hpp"
+#include "sim/scenario/app.hpp"
+#include "sim/trace/pcap_writer.hpp"
+#include "sim/transport/stack.hpp"
+
+namespace wiresim {
+
+struct ScenarioInfo {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::optional<Duration> duration;  // none: until nothing is left to do
+};
+
+struct PlacedExpectation {
+  std::unique_ptr<Expectation> expectation;
+  std::string where;  // "file:line", to point a grader at it
+};
+
+class World {
+ public:
+  explicit World(std::uint64_t seed) : sim(seed), net(sim) {}
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Creates every node's transport stack once the topology is complete.
+  void build_stacks(const TcpConfig& config);
+  TransportStack& stack(NodeId id) { return *stacks_[id]; }
+  const TransportStack& stack(NodeId id) const { return *stacks_[id]; }
+
+  Simulator sim;
+  Network net;
+  ScenarioInfo info;
+  std::vector<std::unique_ptr<App>> apps;
+  std::vector<PlacedExpectation> expectations;
+  std::vector<CapturePoint> capture_points;
+
+ private:
+  std::vector<std::unique_ptr<TransportStack>> stacks_;
+};
+
+}  // namespace wiresim
