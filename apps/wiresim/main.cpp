@@ -43,7 +43,7 @@ void print_summary(const World& world, const RunResult& result) {
     const Link& l = world.net.link(id);
     std::uint64_t drops = 0;
     for (int side = 0; side < 2; ++side)
-      drops += l.stats(side).drops_loss + l.stats(side).drops_queue + l.stats(side).drops_down;
+      drops += l.stats(side).drops_loss + l.stats(side).drops_queue + l.stats(side).drops_down + l.stats(side).drops_injected;
     if (drops) std::cout << "drops     " << l.name() << ": " << drops << " packets\n";
   }
   for (const auto& f : result.pcap_files) std::cout << "capture   " << f << "\n";

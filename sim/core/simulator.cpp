@@ -1,10 +1,23 @@
 #include "sim/core/simulator.hpp"
 
-#include <cassert>
-
 namespace wiresim {
 
 Simulator::Simulator(std::uint64_t seed) : seed_(seed) {}
+
+std::uint32_t Simulator::take_slot() {
+  if (free_slots_.empty()) {
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+  const std::uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void Simulator::free_slot(std::uint32_t slot) {
+  slots_[slot].seq = 0;
+  free_slots_.push_back(slot);
+}
 
 EventId Simulator::schedule_in(Duration delay, Action what) {
   return schedule_at(now_ + (delay.ns < 0 ? Duration{} : delay), std::move(what));
@@ -12,18 +25,11 @@ EventId Simulator::schedule_in(Duration delay, Action what) {
 
 EventId Simulator::schedule_at(Time when, Action what) {
   if (when < now_) when = now_;
-  std::uint32_t slot;
-  if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  }
+  const std::uint32_t slot = take_slot();
   const std::uint64_t seq = next_seq_++;
   slots_[slot].action = std::move(what);
   slots_[slot].seq = seq;
-  push({when.ns, seq, slot});
+  queue_.push({when.ns, seq, slot});
   return {slot, seq};
 }
 
@@ -33,42 +39,39 @@ bool Simulator::pending(EventId id) const {
 
 bool Simulator::cancel(EventId id) {
   if (!pending(id)) return false;
-  // The heap entry stays until it reaches the top; its seq no longer matches the slot's.
-  Slot& s = slots_[id.slot];
-  s.action = nullptr;
-  s.seq = 0;
-  free_slots_.push_back(id.slot);
-  ++cancelled_in_heap_;
+  slots_[id.slot].action = nullptr;
+  free_slot(id.slot);
+  ++cancelled_in_queue_;
   return true;
 }
 
-void Simulator::drop_cancelled_top() {
-  while (!heap_.empty() && slots_[heap_[0].slot].seq != heap_[0].seq) {
-    pop();
-    --cancelled_in_heap_;
+bool Simulator::drop_stale_top() {
+  while (!queue_.empty()) {
+    const EventQueue::Key& k = queue_.top();
+    if (queue_.refills() != refills_seen_) {
+      // A new bucket came up: fetch its events' slots into cache while the first ones run.
+      refills_seen_ = queue_.refills();
+      for (const EventQueue::Key& next : queue_.current_bucket()) __builtin_prefetch(&slots_[next.slot]);
+    }
+    if (slots_[k.slot].seq == k.seq) return true;
+    queue_.pop();
+    --cancelled_in_queue_;
   }
+  return false;
 }
 
-std::optional<Time> Simulator::next_time() const {
-  // const: walk past cancelled entries without removing them.
-  if (heap_.empty()) return std::nullopt;
-  if (slots_[heap_[0].slot].seq == heap_[0].seq) return Time{heap_[0].time};
-  auto* self = const_cast<Simulator*>(this);
-  self->drop_cancelled_top();
-  if (heap_.empty()) return std::nullopt;
-  return Time{heap_[0].time};
+std::optional<Time> Simulator::next_time() {
+  if (!drop_stale_top()) return std::nullopt;
+  return Time{queue_.top().time};
 }
 
 bool Simulator::step() {
-  drop_cancelled_top();
-  if (heap_.empty()) return false;
-  const Entry e = pop();
-  Slot& s = slots_[e.slot];
-  Action action = std::move(s.action);
-  s.action = nullptr;
-  s.seq = 0;
-  free_slots_.push_back(e.slot);
-  now_ = Time{e.time};
+  if (!drop_stale_top()) return false;
+  const EventQueue::Key k = queue_.top();
+  queue_.pop();
+  Action action = std::move(slots_[k.slot].action);
+  free_slot(k.slot);
+  now_ = Time{k.time};
   ++events_run_;
   action();
   return true;
@@ -94,42 +97,6 @@ Random& Simulator::random(std::string_view stream) {
   auto it = streams_.find(stream);
   if (it == streams_.end()) it = streams_.emplace(std::string(stream), Random(seed_, stream)).first;
   return it->second;
-}
-
-// A 4-ary heap: half the depth of a binary heap and children share a cache line or two.
-void Simulator::push(Entry e) {
-  std::size_t i = heap_.size();
-  heap_.push_back(e);
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!earlier(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = e;
-}
-
-Simulator::Entry Simulator::pop() {
-  assert(!heap_.empty());
-  const Entry top = heap_[0];
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  const std::size_t n = heap_.size();
-  if (n == 0) return top;
-  std::size_t i = 0;
-  for (;;) {
-    const std::size_t first = 4 * i + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t end = first + 4 < n ? first + 4 : n;
-    for (std::size_t c = first + 1; c < end; ++c)
-      if (earlier(heap_[c], heap_[best])) best = c;
-    if (!earlier(heap_[best], last)) break;
-    heap_[i] = heap_[best];
-    i = best;
-  }
-  heap_[i] = last;
-  return top;
 }
 
 }  // namespace wiresim

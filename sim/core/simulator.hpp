@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/event_queue.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/trace_bus.hpp"
@@ -43,39 +44,32 @@ class Simulator {
   void run_until(Time limit);  // runs every event at or before limit, then sets now() = limit
   void run();                  // runs until nothing is pending
   void stop() { stopped_ = true; }  // makes the current run/run_until return after this event
-  std::optional<Time> next_time() const;
+  std::optional<Time> next_time();
   std::uint64_t events_run() const { return events_run_; }
-  std::size_t events_pending() const { return heap_.size() - cancelled_in_heap_; }
+  std::size_t events_pending() const { return queue_.size() - cancelled_in_queue_; }
 
   Random& random(std::string_view stream);
   TraceBus& trace() { return trace_; }
 
  private:
-  // The heap holds small keys; actions live in a slab so sifting never moves a std::function.
-  struct Entry {
-    std::int64_t time;
-    std::uint64_t seq;
-    std::uint32_t slot;
-  };
+  // Actions live in a slab; the queue holds small keys. A key whose seq no longer matches its
+  // slot's belongs to a cancelled event and is skipped when it comes up.
   struct Slot {
     Action action;
-    std::uint64_t seq = 0;  // seq of the event occupying the slot; 0 when free
+    std::uint64_t seq = 0;  // 0 when free
   };
-
-  static bool earlier(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
-  }
-  void push(Entry e);
-  Entry pop();
-  void drop_cancelled_top();
+  std::uint32_t take_slot();
+  void free_slot(std::uint32_t slot);
+  bool drop_stale_top();  // false when the queue is empty
 
   Time now_;
   std::uint64_t seed_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t events_run_ = 0;
-  std::size_t cancelled_in_heap_ = 0;
+  std::size_t cancelled_in_queue_ = 0;
+  std::uint64_t refills_seen_ = 0;
   bool stopped_ = false;
-  std::vector<Entry> heap_;  // a 4-ary min-heap on (time, seq)
+  EventQueue queue_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::map<std::string, Random, std::less<>> streams_;

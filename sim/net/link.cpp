@@ -50,17 +50,24 @@ void Link::start_next(int from_side) {
   const Duration tx = transmission_time(packet->bytes.size(), config_.rate);
   const Time tx_end = sim_.now() + tx;
   const Time arrival = tx_end + config_.delay;
-  const bool lost = loss_random_.bernoulli(config_.loss);
+  // The random draw happens for every packet, so injecting a loss never shifts the pattern.
+  const bool random_loss = loss_random_.bernoulli(config_.loss);
+  const bool injected = d.drop_next > 0;
+  if (injected) --d.drop_next;
+  const bool lost = random_loss || injected;
   d.stats.packets += 1;
   d.stats.bytes += packet->bytes.size();
   d.stats.busy += tx;
   if (on_transmit) on_transmit(from_side, packet, tx_end, arrival, lost);
 
   sim_.schedule_at(tx_end, [this, from_side] { start_next(from_side); });
-  sim_.schedule_at(arrival, [this, from_side, packet = std::move(packet), lost, epoch = epoch_] {
+  sim_.schedule_at(arrival, [this, from_side, packet = std::move(packet), lost, injected, epoch = epoch_] {
     if (epoch != epoch_) {
       ++dirs_[from_side].stats.drops_down;
       drop(from_side, packet, "link-down");
+    } else if (injected) {
+      ++dirs_[from_side].stats.drops_injected;
+      drop(from_side, packet, "injected");
     } else if (lost) {
       ++dirs_[from_side].stats.drops_loss;
       drop(from_side, packet, "loss");

@@ -25,7 +25,7 @@ struct LinkDirectionStats {
   std::uint64_t packets = 0, bytes = 0;  // put on the wire
   Duration busy;                         // time spent transmitting
   std::uint64_t queue_peak_packets = 0, queue_peak_bytes = 0;
-  std::uint64_t drops_queue = 0, drops_loss = 0, drops_down = 0;
+  std::uint64_t drops_queue = 0, drops_loss = 0, drops_down = 0, drops_injected = 0;
 };
 
 class Link {
@@ -49,6 +49,9 @@ class Link {
   void enqueue(int from_side, PacketPtr packet);
   // Going down drops every queued packet and every packet still on the wire.
   void set_up(bool up);
+  // Loses the next `count` packets that start transmission from `from_side`: one exact loss,
+  // for demonstrating what TCP does about it.
+  void drop_next(int from_side, std::uint32_t count) { dirs_[from_side].drop_next += count; }
 
   Deliver on_deliver;
   OnTransmit on_transmit;
@@ -59,6 +62,7 @@ class Link {
     std::deque<PacketPtr> queue;
     std::uint64_t queued_bytes = 0;
     bool busy = false;
+    std::uint32_t drop_next = 0;
     LinkDirectionStats stats;
   };
   void start_next(int from_side);

@@ -20,6 +20,25 @@ LinkId read_link(TableReader& r, const Network& net, std::string_view key) {
 }
 
 void register_core_actions(Registry& registry) {
+  registry.add_action("drop-packets",
+                      {"lose the next `count` packets sent on a link (from one end, or from either)",
+                       [](ActionContext& c) -> std::function<void()> {
+                         const LinkId id = read_link(c.table, c.world.net, "link");
+                         Link* link = &c.world.net.link(id);
+                         const auto count = static_cast<std::uint32_t>(c.table.integer_or("count", 1, 1'000'000, 1));
+                         int side = -1;
+                         if (c.table.has("from")) {
+                           const NodeId from = c.table.node("from");
+                           if (from != link->end(0) && from != link->end(1))
+                             c.table.fail("from", "'" + c.world.net.node(from).name() + "' is not an end of link '" +
+                                                      link->name() + "'");
+                           side = from == link->end(0) ? 0 : 1;
+                         }
+                         return [link, side, count] {
+                           for (int s = 0; s < 2; ++s)
+                             if (side < 0 || side == s) link->drop_next(s, count);
+                         };
+                       }});
   for (bool up : {false, true}) {
     registry.add_action(up ? "link-up" : "link-down",
                         {up ? "bring a link back up (routes are recomputed)" : "take a link down (routes are recomputed)",

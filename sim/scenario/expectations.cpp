@@ -110,7 +110,7 @@ class DropsExpectation : public Expectation {
   explicit DropsExpectation(ExpectationContext& c) {
     link_ = read_link(c.table, c.world.net, "link");
     link_name_ = c.world.net.link(link_).name();
-    reason_ = c.table.choice("reason", {"any", "loss", "queue-full", "link-down"}, "any");
+    reason_ = c.table.choice("reason", {"any", "loss", "queue-full", "link-down", "injected"}, "any");
     bounds_ = Bounds::read(c.table, 1);
   }
   std::string describe() const override {
@@ -123,6 +123,7 @@ class DropsExpectation : public Expectation {
       if (reason_ == "any" || reason_ == "loss") n += s.drops_loss;
       if (reason_ == "any" || reason_ == "queue-full") n += s.drops_queue;
       if (reason_ == "any" || reason_ == "link-down") n += s.drops_down;
+      if (reason_ == "any" || reason_ == "injected") n += s.drops_injected;
     }
     return {bounds_.holds(n), std::to_string(n) + " dropped"};
   }

@@ -90,7 +90,7 @@ std::string report_json(const World& w, const RunResult& result) {
       d["utilisation"] = elapsed > 0 ? round_to(s.busy.seconds() / elapsed, 1e-6) : 0.0;
       d["queue_peak_packets"] = s.queue_peak_packets;
       d["queue_peak_bytes"] = s.queue_peak_bytes;
-      d["drops"] = {{"queue-full", s.drops_queue}, {"loss", s.drops_loss}, {"link-down", s.drops_down}};
+      d["drops"] = {{"queue-full", s.drops_queue}, {"loss", s.drops_loss}, {"link-down", s.drops_down}, {"injected", s.drops_injected}};
       directions.push_back(d);
     }
     link["directions"] = directions;
