@@ -1,0 +1,45 @@
+// Test helpers: build worlds from scenario text, and read their outcome.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/runner.hpp"
+
+namespace wiresim::test {
+
+inline std::unique_ptr<World> load(std::string_view toml, const LoadOptions& options = {}) {
+  auto world = load_scenario_text(toml, "test.toml", options);
+  if (!world) FAIL("scenario did not load: " << world.error());
+  return std::move(*world);
+}
+
+inline std::string load_error(std::string_view toml) {
+  auto world = load_scenario_text(toml, "test.toml");
+  if (world) FAIL("scenario loaded, but an error was expected");
+  return world.error();
+}
+
+// Runs to the end and returns the transcript.
+inline std::string run_transcript(World& world, std::optional<Duration> until = std::nullopt) {
+  std::ostringstream out;
+  RunOptions options;
+  options.transcript = &out;
+  options.until = until;
+  auto result = run_world(world, options);
+  REQUIRE(result.ok());
+  return out.str();
+}
+
+inline const TcpConnection& connection(const World& w, std::string_view node, std::size_t index = 0) {
+  const auto id = w.net.find_node(node);
+  REQUIRE(id.has_value());
+  const auto& list = w.stack(*id).tcp.connections();
+  REQUIRE(index < list.size());
+  return *list[index];
+}
+
+}  // namespace wiresim::test
