@@ -44,10 +44,14 @@ Result<RunResult> run_world(World& world, const RunOptions& options) {
   const Time limit = Time{} + duration.value_or(MaxOpenEndedRun);
   const std::optional<Time> end = duration ? std::optional<Time>(limit) : std::nullopt;
   const Duration slice{std::max<std::int64_t>(limit.ns / 500, 1'000'000)};
-  while (sim.now() < limit) {
-    const auto next = sim.next_time();
-    if (!next || *next > limit) break;
-    sim.run_until(std::min(limit, Time{next->ns + slice.ns}));
+  // Runs in slices of simulated time so the caller can show progress; the clock only moves
+  // with events here, so an open-ended run ends at its last event.
+  for (auto next = sim.next_time(); next && *next <= limit; next = sim.next_time()) {
+    const Time slice_end = std::min(limit, *next + slice);
+    while (next && *next <= slice_end) {
+      sim.step();
+      next = sim.next_time();
+    }
     if (options.on_progress) options.on_progress(sim.now(), end);
   }
   // A run with a duration ends exactly there; an open-ended one ends with its last event.

@@ -75,6 +75,7 @@ void TcpConnection::abort() {
 
 void TcpConnection::open_active() {
   iss_ = static_cast<std::uint32_t>(tcp_.isn_random_.next_u64());
+  recover_ = iss_;  // RFC 6582 3.2 step 1
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   stats_.opened = sim_.now();
   enter(TcpState::SynSent);
@@ -85,6 +86,7 @@ void TcpConnection::open_active() {
 
 void TcpConnection::open_passive(const TcpHeader& syn) {
   iss_ = static_cast<std::uint32_t>(tcp_.isn_random_.next_u64());
+  recover_ = iss_;
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   irs_ = syn.seq;
   rcv_nxt_ = syn.seq + 1;
@@ -310,8 +312,13 @@ void TcpConnection::process_ack(const TcpHeader& h, std::size_t payload_length) 
     }
   } else {
     dupacks_ = 0;
-    if (cwnd_ < ssthresh_) set_cwnd(std::min(cwnd_ + std::min(acked, smss), MaxCwnd), false);  // slow start
-    else set_cwnd(std::min(cwnd_ + std::max<std::uint32_t>(1, smss * smss / cwnd_), MaxCwnd), false);
+    // RFC 7661's idea: grow the window only while it is what limits sending, so a transfer
+    // held back by the receiver's window or the application does not inflate cwnd unchecked.
+    const bool cwnd_limited = flight_size() + acked >= cwnd_ / 2;
+    if (cwnd_limited && cwnd_ < ssthresh_)
+      set_cwnd(std::min(cwnd_ + std::min(acked, smss), MaxCwnd), false);  // slow start
+    else if (cwnd_limited)
+      set_cwnd(std::min(cwnd_ + std::max<std::uint32_t>(1, smss * smss / cwnd_), MaxCwnd), false);
   }
 
   if (flight_size() == 0) stop_rto();

@@ -78,5 +78,5 @@ contains = "TIME-WAIT"
 TEST_CASE("an expectation's description says what it checks") {
   auto w = test::load(Transfer + "[[expect]]\ntype = \"drops\"\nlink = \"alice-bob\"\nreason = \"loss\"\nat_most = 3\n");
   CHECK(w->expectations.at(0).expectation->describe() == "link alice-bob drops at most 3 packets (loss)");
-  CHECK(w->expectations.at(0).where == "test.toml:21");
+  CHECK(w->expectations.at(0).where == "test.toml:20");
 }

@@ -49,18 +49,18 @@ TEST_CASE("a bad unit names its line and column and suggests the fix") {
 
 TEST_CASE("an unknown host gets the nearest name") {
   CHECK(test::load_error(Base + "[[app]]\ntype = \"bulk-sink\"\nhost = \"bobb\"\n") ==
-        "test.toml:16:8: unknown host 'bobb'; did you mean 'bob'?");
+        "test.toml:15:8: unknown host 'bobb'; did you mean 'bob'?");
 }
 
 TEST_CASE("a link to a missing node points at that element") {
   CHECK(test::load_error(Base + "[[link]]\nbetween = [\"alice\", \"carol\"]\n") ==
-        "test.toml:15:21: unknown node 'carol'");
+        "test.toml:14:21: unknown node 'carol'");
 }
 
 TEST_CASE("a duplicate address is refused where it is written") {
   CHECK(test::load_error(Base + "[[host]]\nname = \"carol\"\naddress = \"10.0.1.1\"\n[[link]]\nbetween = [\"carol\", "
                                 "\"bob\"]\naddresses = [\"10.0.9.1\", \"10.0.1.1\"]\n") ==
-        "test.toml:20:27: duplicate address 10.0.1.1: another interface already has it");
+        "test.toml:18:26: duplicate address 10.0.1.1: another interface already has it");
 }
 
 TEST_CASE("a value of the wrong type says what was expected") {
@@ -76,7 +76,7 @@ TEST_CASE("an unknown key gets the nearest valid key") {
 }
 
 TEST_CASE("an unknown section gets the nearest valid section") {
-  CHECK(test::load_error(Base + "[[hosts]]\nname = \"x\"\n") == "test.toml:14:3: unknown section 'hosts'; did you mean 'host'?");
+  CHECK(test::load_error(Base + "[[hosts]]\nname = \"x\"\n") == "test.toml:13:3: unknown section 'hosts'; did you mean 'host'?");
 }
 
 TEST_CASE("a TOML syntax error is reported with its position") {
@@ -92,27 +92,27 @@ TEST_CASE("a missing required key names the table") {
 
 TEST_CASE("an unknown app type lists the known ones when nothing is close") {
   const std::string e = test::load_error(Base + "[[app]]\ntype = \"quux\"\nhost = \"bob\"\n");
-  CHECK(e.rfind("test.toml:15:8: unknown app type 'quux'; known app types: bulk-send, bulk-sink, echo-client", 0) == 0);
+  CHECK(e.rfind("test.toml:14:8: unknown app type 'quux'; known app types: bulk-send, bulk-sink, echo-client", 0) == 0);
 }
 
 TEST_CASE("an unknown link in an action gets the nearest link name") {
   CHECK(test::load_error(Base + "[[action]]\nat = \"1s\"\ndo = \"link-down\"\nlink = \"alice-bobb\"\n") ==
-        "test.toml:17:8: unknown link 'alice-bobb'; did you mean 'alice-bob'?");
+        "test.toml:16:8: unknown link 'alice-bobb'; did you mean 'alice-bob'?");
 }
 
 TEST_CASE("a capture point on a missing interface suggests one that exists") {
   CHECK(test::load_error(Base + "[capture]\npoints = [\"alice:eth1\"]\n") ==
-        "test.toml:15:11: node 'alice' has no interface 'eth1'; did you mean 'eth0'?");
+        "test.toml:14:11: node 'alice' has no interface 'eth1'; did you mean 'eth0'?");
 }
 
 TEST_CASE("duplicate node names are refused") {
   CHECK(test::load_error(Base + "[[router]]\nname = \"bob\"\n") ==
-        "test.toml:15:8: duplicate node name 'bob': every host and router needs its own name");
+        "test.toml:14:8: duplicate node name 'bob': every host and router needs its own name");
 }
 
 TEST_CASE("a port already taken by another app is a scenario error") {
   const std::string app = "[[app]]\ntype = \"bulk-sink\"\nhost = \"bob\"\nport = 9\n";
-  CHECK(test::load_error(Base + app + app) == "test.toml:21:8: TCP port 9 on bob is already listening");
+  CHECK(test::load_error(Base + app + app) == "test.toml:20:8: TCP port 9 on bob is already listening");
 }
 
 TEST_CASE("garbage never crashes the loader") {

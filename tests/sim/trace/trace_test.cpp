@@ -63,16 +63,16 @@ static Outputs run_once(std::uint64_t seed, const std::string& tag) {
 
 TEST_CASE("the same scenario and seed give byte-identical captures, traces, reports and transcripts") {
   const Outputs first = run_once(5, "1"), second = run_once(5, "2");
-  CHECK(first.pcap == second.pcap);
-  CHECK(first.trace == second.trace);
-  CHECK(first.report == second.report);
-  CHECK(first.transcript == second.transcript);
+  CHECK((first.pcap == second.pcap));
+  CHECK((first.trace == second.trace));
+  CHECK((first.report == second.report));
+  CHECK((first.transcript == second.transcript));
   CHECK(first.pcap.size() > 300'000);
 }
 
 TEST_CASE("a different seed changes the loss pattern") {
   const Outputs first = run_once(5, "3"), other = run_once(6, "4");
-  CHECK(first.pcap != other.pcap);
+  CHECK((first.pcap != other.pcap));
 }
 
 TEST_CASE("every JSONL line is one object with the common fields") {
