@@ -5,7 +5,9 @@
 // Prints: pattern=<name> events=<n> seconds=<s> events_per_second=<r>
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <string>
 
 #include "sim/core/simulator.hpp"
 
@@ -65,7 +67,9 @@ void hold(std::uint64_t pending, std::uint64_t total) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::uint64_t scale = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1;  // 1 = full size
-  chain(10'000'000 / scale);
-  hold(100'000 / scale, 10'000'000 / scale);
+  // Optional: a pattern name to run only that one, and a divisor to shrink the workloads.
+  const std::string only = argc > 1 ? argv[1] : "";
+  const std::uint64_t scale = argc > 2 ? std::max<std::uint64_t>(1, std::strtoull(argv[2], nullptr, 10)) : 1;
+  if (only.empty() || only == "chain") chain(10'000'000 / scale);
+  if (only.empty() || only == "hold") hold(100'000 / scale, 10'000'000 / scale);
 }

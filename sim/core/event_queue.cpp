@@ -20,7 +20,7 @@ EventQueue::EventQueue() : buckets_(BucketCount) {}
 void EventQueue::place(const Key& key) {
   if (key.time < origin_ + width()) {
     near_.push_back(key);
-    std::push_heap(near_.begin(), near_.end(), Later{});
+    if (near_.size() > 1) std::push_heap(near_.begin(), near_.end(), Later{});
     return;
   }
   const std::uint64_t offset = static_cast<std::uint64_t>(key.time - origin_) >> shift_;
@@ -110,7 +110,7 @@ const EventQueue::Key& EventQueue::top() {
 
 void EventQueue::pop() {
   if (near_.empty()) advance();
-  std::pop_heap(near_.begin(), near_.end(), Later{});
+  if (near_.size() > 1) std::pop_heap(near_.begin(), near_.end(), Later{});
   near_.pop_back();
   --size_;
 }
