@@ -53,16 +53,26 @@ class BulkSend : public App {
       fill();
     };
     conn_->on_send_space = [this] { fill(); };
-    conn_->on_peer_closed = [this] { conn_->close(); };
-    conn_->on_closed = [this](TcpCloseReason reason) {
+    conn_->on_peer_closed = [this] {
+      // The sink closes once it has everything, so this is the moment the transfer is over.
       const auto& s = conn_->stats();
-      if (reason == TcpCloseReason::Normal)
-        note("done: " + std::to_string(s.bytes_sent) + " bytes acknowledged in " + format_duration(s.closed - started_) +
-             " (" + rate_text(s.bytes_sent, s.closed - started_) + ")");
-      else
-        note("connection ended early (" + std::string(to_string(reason)) + ") after " + std::to_string(s.bytes_sent) +
-             " bytes");
+      const Duration took = world_.sim.now() - started_;
+      note("done: " + std::to_string(s.bytes_sent) + " bytes acknowledged in " + format_duration(took) + " (" +
+           rate_text(s.bytes_sent, took) + ")");
+      conn_->close();
     };
+    conn_->on_closed = [this](TcpCloseReason reason) {
+      if (reason != TcpCloseReason::Normal)
+        note("connection ended early (" + std::string(to_string(reason)) + ") after " +
+             std::to_string(conn_->stats().bytes_sent) + " bytes");
+    };
+  }
+
+  void stop() override {
+    if (conn_ && conn_->state() != TcpState::Closed && conn_->state() != TcpState::TimeWait) {
+      note("stopped; aborting the connection");
+      conn_->abort();
+    }
   }
 
  private:
@@ -100,10 +110,12 @@ class BulkSink : public App {
  public:
   explicit BulkSink(AppContext& c)
       : world_(c.world), node_(c.node), port_(static_cast<std::uint16_t>(c.table.integer_or("port", 1, 65535, 5001))) {
-    auto listening = world_.stack(node_).tcp.listen(port_, [this](TcpConnection& conn) { accept(conn); });
-    if (!listening) c.table.fail("port", listening.error());
+    if (auto clash = world_.claim_port_message(node_, "TCP", port_); !clash.empty()) c.table.fail("port", clash);
   }
-  void start() override {}
+  void start() override {
+    (void)world_.stack(node_).tcp.listen(port_, [this](TcpConnection& conn) { accept(conn); });
+  }
+  void stop() override { world_.stack(node_).tcp.stop_listening(port_); }
 
  private:
   void accept(TcpConnection& conn) {

@@ -28,17 +28,27 @@ class EchoServer : public App {
   explicit EchoServer(AppContext& c) : world_(c.world), node_(c.node) {
     udp_ = c.table.choice("protocol", {"tcp", "udp"}, "tcp") == "udp";
     port_ = static_cast<std::uint16_t>(c.table.integer_or("port", 1, 65535, EchoPort));
-    Result<bool> bound = udp_ ? world_.stack(node_).udp.bind(port_, [this](Endpoint from, Endpoint, std::string_view data) {
-                                  world_.stack(node_).udp.send_to(port_, from, data);
-                                })
-                              : world_.stack(node_).tcp.listen(port_, [this](TcpConnection& conn) {
-                                  publish(world_, node_, "", "accepted " + conn.name(), static_cast<std::int64_t>(conn.id()));
-                                  conn.on_data = [&conn](std::string_view data) { conn.send(data); };
-                                  conn.on_peer_closed = [&conn] { conn.close(); };
-                                });
-    if (!bound) c.table.fail("port", bound.error());
+    if (auto clash = world_.claim_port_message(node_, udp_ ? "UDP" : "TCP", port_); !clash.empty())
+      c.table.fail("port", clash);
   }
-  void start() override {}
+  void start() override {
+    // The port was claimed at load time, so binding cannot clash.
+    if (udp_) {
+      (void)world_.stack(node_).udp.bind(port_, [this](Endpoint from, Endpoint, std::string_view data) {
+        world_.stack(node_).udp.send_to(port_, from, data);
+      });
+      return;
+    }
+    (void)world_.stack(node_).tcp.listen(port_, [this](TcpConnection& conn) {
+      publish(world_, node_, "", "accepted " + conn.name(), static_cast<std::int64_t>(conn.id()));
+      conn.on_data = [&conn](std::string_view data) { conn.send(data); };
+      conn.on_peer_closed = [&conn] { conn.close(); };
+    });
+  }
+  void stop() override {
+    if (udp_) world_.stack(node_).udp.unbind(port_);
+    else world_.stack(node_).tcp.stop_listening(port_);
+  }
 
  private:
   World& world_;
@@ -77,7 +87,9 @@ class EchoClient : public App {
     };
     conn_->on_peer_closed = [this] { conn_->close(); };
     conn_->on_closed = [this](TcpCloseReason reason) {
-      if (reason != TcpCloseReason::Normal) publish(world_, node_, "", "connection failed (" + std::string(to_string(reason)) + ")");
+      if (reason == TcpCloseReason::Normal) return;
+      publish(world_, node_, "", "connection failed (" + std::string(to_string(reason)) + ")", connection());
+      finish();
     };
   }
 

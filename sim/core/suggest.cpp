@@ -33,9 +33,11 @@ std::optional<std::string> nearest_name(std::string_view wrong, const std::vecto
       best = c;
     }
   }
-  // A third of the longer name may differ, and at least two edits are always forgiven.
-  const std::size_t allowed = std::max<std::size_t>(2, std::max(wrong.size(), best ? best->size() : 0) / 3);
-  if (!best || best_distance > allowed) return std::nullopt;
+  // A third of the longer name may differ (at least one edit), but never all of it:
+  // "b" is not a typo of "a".
+  const std::size_t longer = std::max(wrong.size(), best ? best->size() : 0);
+  const std::size_t allowed = std::max<std::size_t>(1, longer / 3);
+  if (!best || best_distance > allowed || best_distance >= longer) return std::nullopt;
   return best;
 }
 

@@ -89,7 +89,7 @@ Result<std::uint64_t> parse_bytes(std::string_view text) {
 }
 
 Result<Rate> parse_rate(std::string_view text) {
-  static constexpr UnitScale units[] = {{"bps", 1}, {"kbps", 1e3}, {"Kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}};
+  static constexpr UnitScale units[] = {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}};
   auto r = scaled(text, units, "rate", "10Mbps", false);
   if (!r) return Error{r.error()};
   if (*r < 1 || *r > 1e13) return Error{"rate " + quoted(text) + " is out of range (1bps to 10Tbps)"};
@@ -136,8 +136,10 @@ std::string format_rate(Rate r) {
     if (r.bits_per_second >= u.f) {
       if (r.bits_per_second % u.f == 0) return std::to_string(r.bits_per_second / u.f) + u.n;
       char buf[48];
-      std::snprintf(buf, sizeof buf, "%.3g%s", static_cast<double>(r.bits_per_second) / static_cast<double>(u.f), u.n);
-      return buf;
+      std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(r.bits_per_second) / static_cast<double>(u.f));
+      std::string s = buf;
+      while (s.back() == '0') s.pop_back();
+      return s + u.n;
     }
   }
   return "0bps";

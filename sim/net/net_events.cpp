@@ -50,7 +50,8 @@ void LinkStateChanged::describe(TraceRecord& r) const {
 
 void RoutesChanged::describe(TraceRecord& r) const {
   r.layer = "ip";
-  r.text = "routes recomputed (" + cause + "): " + std::to_string(changed) + " next hops changed";
+  r.text = cause == "start" ? "routes computed: " + std::to_string(changed) + " next hops"
+                             : "routes recomputed (" + cause + "): " + std::to_string(changed) + " next hops changed";
   if (unreachable) r.text += ", " + std::to_string(unreachable) + " host pairs unreachable";
   r.add("cause", cause);
   r.add("changed", static_cast<std::int64_t>(changed));

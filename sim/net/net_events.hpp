@@ -37,7 +37,9 @@ struct PacketDropped {
   const Node* node;   // where it was dropped (the sender's side for link drops)
   const Link* link;   // null for drops inside a node
   PacketPtr packet;
-  std::string reason;  // queue-full, loss, link-down, no-route, ttl-expired, not-for-me
+  // On links: queue-full, loss, injected, link-down. In nodes: no-route, ttl-expired, not-for-me,
+  // malformed, no-transport, port-unreachable.
+  std::string reason;
   void describe(TraceRecord& r) const;
 };
 

@@ -13,6 +13,7 @@
 #include "sim/core/result.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/net/link.hpp"
+#include "sim/net/net_events.hpp"
 #include "sim/net/node.hpp"
 
 namespace wiresim {
@@ -28,7 +29,8 @@ class Network {
                           std::string name = {});
 
   // Shortest paths by link cost over the links that are up; ties go to the link declared first.
-  void compute_routes(const std::string& cause = "start");
+  // Publishes a RoutesChanged event unless told not to; returns it either way.
+  RoutesChanged compute_routes(const std::string& cause, bool publish = true);
   void set_link_up(LinkId id, bool up);
 
   // Sends a packet built by `from`'s own stack. Fills in the IP identification field.
@@ -48,10 +50,12 @@ class Network {
   int route(NodeId from, NodeId to) const { return nodes_[from]->route_[to]; }
   Simulator& simulator() { return sim_; }
 
+ // Counts and traces a packet that a node's own layers refuse (no route, no port, ...).
+  void drop(const Node& at, const PacketPtr& packet, const char* reason);
+
  private:
   void receive(NodeId at, int interface, const PacketPtr& packet);
   void transmit(NodeId from, int interface, PacketPtr packet);
-  void drop(const Node& at, const PacketPtr& packet, const char* reason);
 
   Simulator& sim_;
   std::vector<std::unique_ptr<Node>> nodes_;

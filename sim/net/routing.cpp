@@ -8,7 +8,7 @@
 
 namespace wiresim {
 
-void Network::compute_routes(const std::string& cause) {
+RoutesChanged Network::compute_routes(const std::string& cause, bool publish) {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
                                       boost::property<boost::edge_weight_t, std::uint64_t>>;
   const std::size_t n = nodes_.size();
@@ -45,7 +45,9 @@ void Network::compute_routes(const std::string& cause) {
       }
     }
   }
-  sim_.trace().publish(RoutesChanged{cause, changed, unreachable});
+  const RoutesChanged event{cause, changed, unreachable};
+  if (publish) sim_.trace().publish(event);
+  return event;
 }
 
 }  // namespace wiresim

@@ -21,7 +21,7 @@ LinkId read_link(TableReader& r, const Network& net, std::string_view key) {
 
 void register_core_actions(Registry& registry) {
   registry.add_action("drop-packets",
-                      {"lose the next `count` packets sent on a link (from one end, or from either)",
+                      {"lose the next `count` packets sent from `from` on a link (from each end when `from` is not given)",
                        [](ActionContext& c) -> std::function<void()> {
                          const LinkId id = read_link(c.table, c.world.net, "link");
                          Link* link = &c.world.net.link(id);

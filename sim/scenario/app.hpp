@@ -12,6 +12,7 @@ namespace wiresim {
 
 class World;
 class TableReader;
+class Registry;
 
 class App {
  public:
@@ -41,6 +42,7 @@ struct AppContext {
 struct ExpectationContext {
   World& world;
   TableReader& table;
+  const Registry& registry;
 };
 
 struct ActionContext {

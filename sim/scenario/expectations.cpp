@@ -27,11 +27,13 @@ struct Bounds {
     return b;
   }
   bool holds(std::uint64_t n) const { return n >= at_least && (!at_most || n <= *at_most); }
-  std::string text() const {
-    if (at_most && *at_most == at_least) return "exactly " + std::to_string(at_least);
-    if (at_most && at_least == 0) return "at most " + std::to_string(*at_most);
-    if (at_most) return "from " + std::to_string(at_least) + " to " + std::to_string(*at_most);
-    return "at least " + std::to_string(at_least);
+  // "at least 1 packet", "from 2 to 5 packets"; the noun is singular only for exactly one.
+  std::string text(const std::string& noun) const {
+    auto counted = [&](std::uint64_t n) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); };
+    if (at_most && *at_most == at_least) return "exactly " + counted(at_least);
+    if (at_most && at_least == 0) return "at most " + counted(*at_most);
+    if (at_most) return "from " + std::to_string(at_least) + " to " + counted(*at_most);
+    return "at least " + counted(at_least);
   }
 };
 
@@ -55,7 +57,7 @@ class ConnectionExpectation : public Expectation {
   Verdict check(const World& w) const override {
     std::size_t seen = 0;
     for (const auto& c : w.stack(from_).tcp.connections()) {
-      if (to_ && c->remote() != *to_) continue;
+      if (!c->stats().active_open || (to_ && c->remote() != *to_)) continue;
       ++seen;
       const auto& s = c->stats();
       if (!s.was_established) continue;
@@ -65,7 +67,8 @@ class ConnectionExpectation : public Expectation {
       if (before_ && when > Time{} + *before_) continue;
       return {true, (closed_ ? "closed at " : "established at ") + format_time(when) + "s"};
     }
-    return {false, seen == 0 ? "no connection was attempted" : std::to_string(seen) + " attempt(s), none qualified"};
+    if (seen == 0) return {false, "no connection was attempted"};
+    return {false, std::to_string(seen) + (seen == 1 ? " attempt, which did not qualify" : " attempts, none qualified")};
   }
 
  private:
@@ -82,6 +85,8 @@ class DeliveredExpectation : public Expectation {
     host_ = c.table.node("host");
     host_name_ = c.world.net.node(host_).name();
     port_ = static_cast<std::uint16_t>(c.table.integer("port", 1, 65535));
+    if (c.table.has("bytes") && c.table.has("at_least"))
+      c.table.fail("at_least", "give either 'bytes' (exactly) or 'at_least', not both");
     if (c.table.has("bytes")) exact_ = c.table.bytes("bytes");
     at_least_ = c.table.bytes_or("at_least", exact_.value_or(1));
   }
@@ -114,7 +119,7 @@ class DropsExpectation : public Expectation {
     bounds_ = Bounds::read(c.table, 1);
   }
   std::string describe() const override {
-    return "link " + link_name_ + " drops " + bounds_.text() + " packets" + (reason_ == "any" ? "" : " (" + reason_ + ")");
+    return "link " + link_name_ + " drops " + bounds_.text("packet") + (reason_ == "any" ? "" : " (" + reason_ + ")");
   }
   Verdict check(const World& w) const override {
     std::uint64_t n = 0;
@@ -141,7 +146,7 @@ class RetransmissionsExpectation : public Expectation {
     host_name_ = c.world.net.node(host_).name();
     bounds_ = Bounds::read(c.table, 1);
   }
-  std::string describe() const override { return host_name_ + " retransmits " + bounds_.text() + " TCP segments"; }
+  std::string describe() const override { return host_name_ + " retransmits " + bounds_.text("TCP segment"); }
   Verdict check(const World& w) const override {
     std::uint64_t n = 0;
     for (const auto& c : w.stack(host_).tcp.connections()) n += c->stats().retransmissions;
@@ -159,6 +164,16 @@ class EventExpectation : public Expectation {
  public:
   explicit EventExpectation(ExpectationContext& c) {
     kind_ = c.table.string("kind");
+    std::vector<std::string> kinds;
+    for (const auto& [k, summary] : c.registry.event_kinds()) kinds.push_back(k);
+    if (std::find(kinds.begin(), kinds.end(), kind_) == kinds.end()) {
+      std::string hint = did_you_mean(kind_, kinds);
+      if (hint.empty()) {
+        hint = "; known kinds:";
+        for (std::size_t i = 0; i < kinds.size(); ++i) hint += (i ? ", " : " ") + kinds[i];
+      }
+      c.table.fail("kind", "unknown event kind '" + kind_ + "'" + hint);
+    }
     if (c.table.has("node")) node_ = c.world.net.node(c.table.node("node")).name();
     contains_ = c.table.string_or("contains", "");
     if (c.table.has("after")) after_ = c.table.duration("after");
@@ -179,7 +194,7 @@ class EventExpectation : public Expectation {
     if (!contains_.empty()) s += " containing \"" + contains_ + "\"";
     if (after_) s += " after " + format_duration(*after_);
     if (before_) s += " before " + format_duration(*before_);
-    return s + " happens " + bounds_.text() + " time(s)";
+    return s + " happens " + bounds_.text("time");
   }
   Verdict check(const World&) const override {
     std::string detail = std::to_string(state_->count) + " matched";
@@ -217,6 +232,16 @@ void register_core(Registry& registry) {
                            expectation<RetransmissionsExpectation>("TCP segments a host retransmitted"));
   registry.add_expectation("event", expectation<EventExpectation>("a trace event of a given kind happened"));
   register_core_actions(registry);
+  for (auto [kind, summary] : {std::pair{"packet.tx", "a packet starts transmission on an interface"},
+                               std::pair{"packet.rx", "a packet arrives at an interface"},
+                               std::pair{"packet.drop", "a packet is dropped, with the reason"},
+                               std::pair{"link.state", "a link goes down or comes up"},
+                               std::pair{"ip.routes", "routes are computed or recomputed"},
+                               std::pair{"tcp.state", "a TCP connection changes state"},
+                               std::pair{"tcp.retransmit", "a TCP segment is retransmitted"},
+                               std::pair{"tcp.congestion", "a TCP congestion event changes cwnd"},
+                               std::pair{"app.message", "an application's dialogue line or note"}})
+    registry.add_event_kind(kind, summary);
 }
 
 }  // namespace wiresim

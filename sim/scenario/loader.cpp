@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/core/suggest.hpp"
+#include "sim/net/net_events.hpp"
 #include "sim/scenario/table_reader.hpp"
 
 namespace wiresim {
@@ -119,14 +120,17 @@ TcpConfig Loader::read_tcp() {
     throw ScenarioError({file_, n->source().begin.line, n->source().begin.column}, "'tcp' must be a table: [tcp]");
   TableReader r = reader(*n->as_table(), "[tcp]");
   c.mss = static_cast<std::uint32_t>(r.integer_or("mss", 88, 65495, c.mss));
-  c.send_buffer = static_cast<std::uint32_t>(r.bytes_or("send_buffer", c.send_buffer));
-  c.receive_buffer = static_cast<std::uint32_t>(r.bytes_or("receive_buffer", c.receive_buffer));
-  if (c.receive_buffer < c.mss || c.receive_buffer > (1u << 30)) r.fail("receive_buffer", "'receive_buffer' must be from one MSS to 1GB");
-  if (c.send_buffer < c.mss || c.send_buffer > (1u << 30)) r.fail("send_buffer", "'send_buffer' must be from one MSS to 1GB");
+  for (auto [key, field] : {std::pair{"send_buffer", &c.send_buffer}, std::pair{"receive_buffer", &c.receive_buffer}}) {
+    const std::uint64_t size = r.bytes_or(key, *field);
+    if (size < c.mss || size > (1u << 30))
+      r.fail(key, "'" + std::string(key) + "' must be from one MSS (" + std::to_string(c.mss) + " bytes) to 1GiB");
+    *field = static_cast<std::uint32_t>(size);
+  }
   c.initial_window = static_cast<std::uint32_t>(r.integer_or("initial_window", 0, 1000, c.initial_window));
   c.initial_rto = r.duration_or("initial_rto", c.initial_rto);
   c.min_rto = r.duration_or("min_rto", c.min_rto);
   c.max_rto = r.duration_or("max_rto", c.max_rto);
+  if (c.initial_rto.ns <= 0) r.fail("initial_rto", "'initial_rto' must be above zero");
   if (c.min_rto.ns <= 0) r.fail("min_rto", "'min_rto' must be above zero");
   if (c.max_rto < c.min_rto) r.fail("max_rto", "'max_rto' must not be below 'min_rto'");
   c.delayed_ack = r.duration_or("delayed_ack", c.delayed_ack);
@@ -199,7 +203,7 @@ void Loader::read_links() {
     if (p.ends[0] == p.ends[1]) r.fail("between", "a link must join two different nodes");
     p.name = r.string_or("name", "");
     if (!p.name.empty() && !valid_name(p.name))
-      r.fail("name", "invalid link name '" + p.name + "': use letters, digits, '-', '_' or '.'");
+      r.fail("name", "invalid link name '" + p.name + "': use up to 40 letters, digits, '-', '_' or '.'");
     p.config.rate = r.rate_or("rate", p.config.rate);
     p.config.delay = r.duration_or("delay", p.config.delay);
     p.config.queue = r.queue_limit_or("queue", p.config.queue);
@@ -210,7 +214,9 @@ void Loader::read_links() {
       if (list.size() != 2) r.fail("addresses", "'addresses' must give two addresses, one per end of 'between'");
       for (int side = 0; side < 2; ++side) {
         auto a = Ipv4Address::parse(list[side]);
-        if (!a) r.fail_element("addresses", side, "invalid IPv4 address '" + list[side] + "'");
+        if (!a)
+          r.fail_element("addresses", side, "invalid IPv4 address '" + list[side] +
+                                                "' (expected four numbers 0-255 without leading zeros, such as \"10.0.0.1\")");
         if (!claimed_.insert(a->value).second)
           r.fail_element("addresses", side, "duplicate address " + a->to_string() + ": another interface already has it");
         p.addresses[side] = *a;
@@ -225,7 +231,10 @@ void Loader::read_links() {
     for (int side = 0; side < 2; ++side)
       if (auto it = host_addresses_.find(p.ends[side]); it != host_addresses_.end() && !placed.count(p.ends[side])) {
         placed.insert(p.ends[side]);
-        if (p.addresses[side]) continue;
+        if (p.addresses[side] && *p.addresses[side] != it->second.address)
+          throw ScenarioError(it->second.where, "node '" + world_->net.node(p.ends[side]).name() + "' has address " +
+                                                    it->second.address.to_string() + ", but its first link gives it " +
+                                                    p.addresses[side]->to_string() + "; keep one of the two");
         p.addresses[side] = it->second.address;
       }
   for (std::size_t k = 0; k < links.size(); ++k) {
@@ -241,7 +250,7 @@ void Loader::read_links() {
   }
   for (const auto& [node, claim] : host_addresses_)
     if (!placed.count(node))
-      throw ScenarioError(claim.where, "host '" + world_->net.node(node).name() +
+      throw ScenarioError(claim.where, "node '" + world_->net.node(node).name() +
                                            "' has an address but no link; add a [[link]] with between = [\"" +
                                            world_->net.node(node).name() + "\", ...]");
 }
@@ -343,7 +352,7 @@ void Loader::read_expectations() {
   for (const toml::table* t : entries("expect")) {
     TableReader r = reader(*t, "[[expect]] #" + std::to_string(++index));
     const ExpectationType& type = lookup_type(r, registry_.expectations(), "type", "expectation");
-    ExpectationContext ctx{*world_, r};
+    ExpectationContext ctx{*world_, r, registry_};
     auto e = type.make(ctx);
     r.finish();
     const SourcePosition where = r.position();
@@ -360,7 +369,10 @@ std::unique_ptr<World> Loader::load() {
   read_nodes();
   read_links();
   world_->build_stacks(tcp);
-  world_->net.compute_routes();
+  // Routes exist from the start; their trace event is published as the run's first event,
+  // once the run's outputs are listening.
+  const RoutesChanged initial = world_->net.compute_routes("start", false);
+  world_->sim.schedule_at(Time{}, [&sim = world_->sim, initial] { sim.trace().publish(initial); });
   read_capture();
   read_apps();
   read_actions();

@@ -33,15 +33,19 @@ class Registry {
   void add_app(std::string name, AppType type) { apps_[std::move(name)] = std::move(type); }
   void add_expectation(std::string name, ExpectationType type) { expectations_[std::move(name)] = std::move(type); }
   void add_action(std::string name, ActionType type) { actions_[std::move(name)] = std::move(type); }
+  // Trace event kinds ("tcp.state"), so [[expect]] type = "event" can check a kind's spelling.
+  void add_event_kind(std::string kind, std::string summary) { event_kinds_[std::move(kind)] = std::move(summary); }
 
   const std::map<std::string, AppType>& apps() const { return apps_; }
   const std::map<std::string, ExpectationType>& expectations() const { return expectations_; }
   const std::map<std::string, ActionType>& actions() const { return actions_; }
+  const std::map<std::string, std::string>& event_kinds() const { return event_kinds_; }
 
  private:
   std::map<std::string, AppType> apps_;
   std::map<std::string, ExpectationType> expectations_;
   std::map<std::string, ActionType> actions_;
+  std::map<std::string, std::string> event_kinds_;
 };
 
 // The built-in expectations and actions of the core (sim/scenario).

@@ -1,5 +1,5 @@
-// The JSON report of a run. Keys keep a fixed order and numbers a fixed format, so two runs of
-// the same scenario and seed give byte-identical reports.
+// The JSON report of a run. Keys keep a fixed order and every number comes from integer
+// simulation state, so two runs of the same scenario and seed give byte-identical reports.
 #include <nlohmann/json.hpp>
 
 #include "sim/scenario/runner.hpp"

@@ -237,7 +237,7 @@ NodeId TableReader::resolve_node(std::string_view key, const std::string& name, 
   std::vector<std::string> names;
   if (network_)
     for (NodeId i = 0; i < network_->node_count(); ++i) names.push_back(network_->node(i).name());
-  const std::string noun = key == "host" || key == "to" || key == "from" ? "host" : "node";
+  const std::string noun = key == "host" || key == "to" ? "host" : "node";
   const std::string message = "unknown " + noun + " " + quote(name) + did_you_mean(name, names);
   if (index) fail_element(key, *index, message);
   fail(key, message);

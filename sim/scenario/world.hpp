@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,11 @@ class World {
   void build_stacks(const TcpConfig& config);
   TransportStack& stack(NodeId id) { return *stacks_[id]; }
   const TransportStack& stack(NodeId id) const { return *stacks_[id]; }
+  // Servers open their ports when they start; claiming at load time finds clashes early.
+  // `protocol` is "TCP" or "UDP". False if another app already claimed the port.
+  bool claim_port(NodeId node, const std::string& protocol, std::uint16_t port) {
+    return claimed_ports_.insert({node, protocol, port}).second;
+  }
 
   Simulator sim;
   Network net;
@@ -46,8 +53,12 @@ class World {
   std::vector<PlacedExpectation> expectations;
   std::vector<CapturePoint> capture_points;
 
+  // "TCP port 80 on bob is already used by another app", or "" when the claim succeeds.
+  std::string claim_port_message(NodeId node, const std::string& protocol, std::uint16_t port);
+
  private:
   std::vector<std::unique_ptr<TransportStack>> stacks_;
+  std::set<std::tuple<NodeId, std::string, std::uint16_t>> claimed_ports_;
 };
 
 }  // namespace wiresim

@@ -78,6 +78,7 @@ void TcpConnection::open_active() {
   recover_ = iss_;  // RFC 6582 3.2 step 1
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   stats_.opened = sim_.now();
+  stats_.active_open = true;
   enter(TcpState::SynSent);
   send_segment(iss_, 0, tcp_flag::Syn, nullptr);
   snd_nxt_ = snd_max_ = buffer_seq_ = iss_ + 1;
@@ -314,10 +315,11 @@ void TcpConnection::process_ack(const TcpHeader& h, std::size_t payload_length) 
     dupacks_ = 0;
     // RFC 7661's idea: grow the window only while it is what limits sending, so a transfer
     // held back by the receiver's window or the application does not inflate cwnd unchecked.
+    // Growth counts data bytes only (RFC 5681 2: SYN and FIN are not "bytes acknowledged").
     const bool cwnd_limited = flight_size() + acked >= cwnd_ / 2;
-    if (cwnd_limited && cwnd_ < ssthresh_)
-      set_cwnd(std::min(cwnd_ + std::min(acked, smss), MaxCwnd), false);  // slow start
-    else if (cwnd_limited)
+    if (cwnd_limited && data_acked > 0 && cwnd_ < ssthresh_)
+      set_cwnd(std::min(cwnd_ + std::min(data_acked, smss), MaxCwnd), false);  // slow start
+    else if (cwnd_limited && data_acked > 0)
       set_cwnd(std::min(cwnd_ + std::max<std::uint32_t>(1, smss * smss / cwnd_), MaxCwnd), false);
   }
 

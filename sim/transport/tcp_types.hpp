@@ -47,6 +47,7 @@ struct CwndSample {
 
 struct TcpStats {
   Time opened, established, closed;
+  bool active_open = false;  // this end sent the first SYN (connect), rather than accepted
   bool was_established = false, is_closed = false;
   std::uint64_t bytes_sent = 0;      // application bytes acknowledged by the peer
   std::uint64_t bytes_received = 0;  // application bytes delivered in order to the application

@@ -7,11 +7,7 @@ namespace wiresim {
 Udp::Udp(Network& net, NodeId node) : net_(net), node_(node) {
   net_.node(node).set_handler(ip_protocol::Udp, [this](const PacketPtr& packet, const ParsedPacket& p) {
     auto it = bound_.find(p.udp->destination_port);
-    if (it == bound_.end()) {
-      auto& trace = net_.simulator().trace();
-      if (trace.wanted<PacketDropped>()) trace.publish(PacketDropped{&net_.node(node_), nullptr, packet, "port-unreachable"});
-      return;
-    }
+    if (it == bound_.end()) return net_.drop(net_.node(node_), packet, "port-unreachable");
     it->second({p.ip.source, p.udp->source_port}, {p.ip.destination, p.udp->destination_port},
                {reinterpret_cast<const char*>(p.payload.data()), p.payload.size()});
   });

@@ -15,7 +15,7 @@ TEST_CASE("a misspelt rate unit gets a suggestion") {
   auto r = parse_rate("10Mbs");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error() ==
-        "invalid rate \"10Mbs\": unknown unit \"Mbs\", expected a number followed by bps, kbps, Kbps, Mbps or Gbps "
+        "invalid rate \"10Mbs\": unknown unit \"Mbs\", expected a number followed by bps, kbps, Mbps, Gbps or Tbps "
         "(for example \"10Mbps\"); did you mean \"10Mbps\"?");
 }
 

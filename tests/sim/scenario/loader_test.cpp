@@ -44,7 +44,7 @@ TEST_CASE("a bad unit names its line and column and suggests the fix") {
   s.replace(s.find("10Mbps"), 6, "10Mbs");
   CHECK(test::load_error(s) ==
         "test.toml:12:8: invalid rate \"10Mbs\": unknown unit \"Mbs\", expected a number followed by bps, kbps, "
-        "Kbps, Mbps or Gbps (for example \"10Mbps\"); did you mean \"10Mbps\"?");
+        "Mbps, Gbps or Tbps (for example \"10Mbps\"); did you mean \"10Mbps\"?");
 }
 
 TEST_CASE("an unknown host gets the nearest name") {
@@ -112,7 +112,7 @@ TEST_CASE("duplicate node names are refused") {
 
 TEST_CASE("a port already taken by another app is a scenario error") {
   const std::string app = "[[app]]\ntype = \"bulk-sink\"\nhost = \"bob\"\nport = 9\n";
-  CHECK(test::load_error(Base + app + app) == "test.toml:20:8: TCP port 9 on bob is already listening");
+  CHECK(test::load_error(Base + app + app) == "test.toml:20:8: TCP port 9 on bob is already used by another app");
 }
 
 TEST_CASE("garbage never crashes the loader") {
