@@ -44,6 +44,7 @@ class TcpConnection {
   std::uint32_t ssthresh() const { return ssthresh_; }
   Duration srtt() const { return srtt_; }
   Duration rto() const { return rto_; }
+  std::uint32_t iss() const { return iss_; }  // relative sequence numbers, as Wireshark shows them, count from here
   std::string name() const;  // "10.0.0.1:49152 → 10.0.0.2:5001"
 
  private:

@@ -37,9 +37,12 @@ void TcpStateChanged::describe(TraceRecord& r) const {
 
 void TcpRetransmitted::describe(TraceRecord& r) const {
   connection_fields(r, node, connection);
-  r.text = connection->name() + " retransmit seq " + std::to_string(seq) + " len " + std::to_string(length) + " (" +
+  // Relative to the initial sequence number, as Wireshark numbers them.
+  const std::uint32_t relative = seq - connection->iss();
+  r.text = connection->name() + " retransmit Seq=" + std::to_string(relative) + " Len=" + std::to_string(length) + " (" +
            cause + ")";
   r.add("seq", static_cast<std::int64_t>(seq));
+  r.add("relative_seq", static_cast<std::int64_t>(relative));
   r.add("length", static_cast<std::int64_t>(length));
   r.add("cause", cause);
 }
