@@ -11,6 +11,13 @@
 
 namespace wiresim::test {
 
+// Two hosts "a" and "b" on one link: `link` adds keys to the [[link]] table, `rest` adds
+// tables after it (apps, actions, expectations).
+inline std::string hosts_a_b(std::string_view link = "", std::string_view rest = "") {
+  return "[[host]]\nname = \"a\"\n[[host]]\nname = \"b\"\n[[link]]\nbetween = [\"a\", \"b\"]\n" + std::string(link) +
+         std::string(rest);
+}
+
 inline std::unique_ptr<World> load(std::string_view toml, const LoadOptions& options = {}) {
   auto world = load_scenario_text(toml, "test.toml", options);
   if (!world) FAIL("scenario did not load: " << world.error());

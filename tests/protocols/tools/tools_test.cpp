@@ -15,14 +15,7 @@ TEST_CASE("the bulk pattern is numbered 64-byte lines and any slice matches the 
 }
 
 TEST_CASE("the TCP echo client prints the dialogue and every line comes back") {
-  auto w = test::load(R"(
-[[host]]
-name = "a"
-[[host]]
-name = "b"
-[[link]]
-between = ["a", "b"]
-delay = "5ms"
+  auto w = test::load(test::hosts_a_b("delay = \"5ms\"\n", R"(
 [[app]]
 type = "echo-server"
 host = "b"
@@ -32,7 +25,7 @@ host = "a"
 to = "b"
 count = 2
 message = "ping"
-)");
+)"));
   const std::string t = test::run_transcript(*w);
   CHECK(t.find("a echo: C: ping 1") != std::string::npos);
   CHECK(t.find("a echo: S: ping 2 (round trip") != std::string::npos);
@@ -40,13 +33,7 @@ message = "ping"
 }
 
 TEST_CASE("the UDP echo client counts the replies that never came") {
-  auto w = test::load(R"(
-[[host]]
-name = "a"
-[[host]]
-name = "b"
-[[link]]
-between = ["a", "b"]
+  auto w = test::load(test::hosts_a_b("", R"(
 [[app]]
 type = "echo-server"
 host = "b"
@@ -66,7 +53,7 @@ link = "a-b"
 at = "250ms"
 do = "link-up"
 link = "a-b"
-)");
+)"));
   const std::string t = test::run_transcript(*w);
   CHECK(t.find("3 of 4 echoes came back, 1 missing") != std::string::npos);
 }

@@ -49,17 +49,11 @@ TEST_CASE("addresses are assigned per link, the router end getting .1") {
 }
 
 TEST_CASE("a link delivers after transmission plus propagation delay, and queues drop at the tail") {
-  auto w = test::load(R"(
-[[host]]
-name = "a"
-[[host]]
-name = "b"
-[[link]]
-between = ["a", "b"]
+  auto w = test::load(test::hosts_a_b(R"(
 rate = "10Mbps"
 delay = "5ms"
 queue = "2 packets"
-)");
+)"));
   Network& net = w->net;
   std::vector<Time> arrivals;
   std::vector<std::string> drops;

@@ -18,14 +18,7 @@ static std::uint32_t le32(const std::vector<std::uint8_t>& b, std::size_t at) {
 }
 
 TEST_CASE("captures are nanosecond pcap files of raw IPv4 with valid checksums") {
-  auto w = test::load(R"(
-[[host]]
-name = "a"
-[[host]]
-name = "b"
-[[link]]
-between = ["a", "b"]
-delay = "3ms"
+  auto w = test::load(test::hosts_a_b("delay = \"3ms\"\n", R"(
 [[app]]
 type = "echo-server"
 host = "b"
@@ -34,7 +27,7 @@ type = "echo-client"
 host = "a"
 to = "b"
 count = 1
-)");
+)"));
   const auto dir = std::filesystem::temp_directory_path() / "wiresim-pcap-test";
   std::filesystem::remove_all(dir);
   RunOptions options;

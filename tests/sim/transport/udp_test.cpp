@@ -5,14 +5,7 @@
 using namespace wiresim;
 
 TEST_CASE("a UDP datagram reaches the bound port with its source endpoint") {
-  auto w = test::load(R"(
-[[host]]
-name = "a"
-[[host]]
-name = "b"
-[[link]]
-between = ["a", "b"]
-)");
+  auto w = test::load(test::hosts_a_b());
   std::string got;
   Endpoint from;
   REQUIRE(w->stack(1).udp.bind(53, [&](Endpoint f, Endpoint, std::string_view d) {
