@@ -27,6 +27,10 @@ struct RunArgs {
   bool transcript = false, quiet = false;
 };
 
+std::string counted(std::uint64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 void print_summary(const World& world, const RunResult& result) {
   std::cout << "scenario  " << world.info.name << " (seed " << world.info.seed << ")\n";
   std::cout << "ran       " << format_time(result.end) << " s simulated, " << result.events << " events\n";
@@ -35,8 +39,9 @@ void print_summary(const World& world, const RunResult& result) {
       if (c->stats().bytes_sent == 0) continue;  // list each transfer once, from its sender
       const auto& s = c->stats();
       std::cout << "tcp       " << world.net.node(id).name() << " " << c->name() << "  " << s.bytes_sent
-                << " bytes acked, " << s.retransmissions << " retransmissions (" << s.timeouts << " timeouts, "
-                << s.fast_retransmits << " fast), max cwnd " << s.max_cwnd << ", final cwnd " << c->cwnd() << "\n";
+                << " bytes acked, " << counted(s.retransmissions, "retransmission") << " ("
+                << counted(s.timeouts, "timeout") << ", " << s.fast_retransmits << " fast), max cwnd " << s.max_cwnd
+                << ", final cwnd " << c->cwnd() << "\n";
     }
   }
   for (LinkId id = 0; id < world.net.link_count(); ++id) {
@@ -44,7 +49,7 @@ void print_summary(const World& world, const RunResult& result) {
     std::uint64_t drops = 0;
     for (int side = 0; side < 2; ++side)
       drops += l.stats(side).drops_loss + l.stats(side).drops_queue + l.stats(side).drops_down + l.stats(side).drops_injected;
-    if (drops) std::cout << "drops     " << l.name() << ": " << drops << " packets\n";
+    if (drops) std::cout << "drops     " << l.name() << ": " << counted(drops, "packet") << "\n";
   }
   for (const auto& f : result.pcap_files) std::cout << "capture   " << f << "\n";
 }

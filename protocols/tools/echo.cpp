@@ -113,10 +113,14 @@ class EchoClient : public App {
   void received(std::string line) {
     while (!line.empty() && line.back() == '\n') line.pop_back();
     auto it = sent_at_.find(line);
-    const std::string rtt = it == sent_at_.end() ? "unexpected" : "round trip " + ms_text(world_.sim.now() - it->second);
-    if (it != sent_at_.end()) sent_at_.erase(it);
+    if (it == sent_at_.end()) {  // not an echo of ours: show it, but do not count it
+      publish(world_, node_, "S", line + " (unexpected)", connection());
+      return;
+    }
+    const Duration rtt = world_.sim.now() - it->second;
+    sent_at_.erase(it);
     ++replies_;
-    publish(world_, node_, "S", line + " (" + rtt + ")", connection());
+    publish(world_, node_, "S", line + " (round trip " + ms_text(rtt) + ")", connection());
     if (!udp_ && replies_ == count_) finish();
   }
 

@@ -131,7 +131,8 @@ Result<double> parse_percent(std::string_view text) {
 
 std::string format_rate(Rate r) {
   struct U { std::uint64_t f; const char* n; };
-  static constexpr U units[] = {{1'000'000'000, "Gbps"}, {1'000'000, "Mbps"}, {1'000, "kbps"}, {1, "bps"}};
+  static constexpr U units[] = {
+      {1'000'000'000'000, "Tbps"}, {1'000'000'000, "Gbps"}, {1'000'000, "Mbps"}, {1'000, "kbps"}, {1, "bps"}};
   for (const auto& u : units) {
     if (r.bits_per_second >= u.f) {
       if (r.bits_per_second % u.f == 0) return std::to_string(r.bits_per_second / u.f) + u.n;

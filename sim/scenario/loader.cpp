@@ -217,7 +217,10 @@ void Loader::read_links() {
         if (!a)
           r.fail_element("addresses", side, "invalid IPv4 address '" + list[side] +
                                                 "' (expected four numbers 0-255 without leading zeros, such as \"10.0.0.1\")");
-        if (!claimed_.insert(a->value).second)
+        // The node's own `address` may repeat here: the same claim, written twice.
+        const auto own = host_addresses_.find(p.ends[side]);
+        const bool repeats_own = own != host_addresses_.end() && own->second.address == *a;
+        if (!claimed_.insert(a->value).second && !repeats_own)
           r.fail_element("addresses", side, "duplicate address " + a->to_string() + ": another interface already has it");
         p.addresses[side] = *a;
       }

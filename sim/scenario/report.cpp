@@ -1,5 +1,6 @@
 // The JSON report of a run. Keys keep a fixed order and every number comes from integer
 // simulation state, so two runs of the same scenario and seed give byte-identical reports.
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "sim/scenario/runner.hpp"
@@ -10,7 +11,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-double round_to(double v, double unit) { return std::round(v / unit) * unit; }
+// Rounds to `places` decimals; dividing by a power of ten keeps the printed form short (8e-05).
+double round_decimals(double v, int places) {
+  const double scale = std::pow(10.0, places);
+  return std::round(v * scale) / scale;
+}
 
 Json connection_json(const World& w, const Node& node, const TcpConnection& c) {
   const TcpStats& s = c.stats();
@@ -30,7 +35,7 @@ Json connection_json(const World& w, const Node& node, const TcpConnection& c) {
   j["bytes_sent"] = s.bytes_sent;
   j["bytes_received"] = s.bytes_received;
   const double seconds = (last - s.opened).seconds();
-  j["goodput_bps"] = seconds > 0 ? round_to(static_cast<double>(std::max(s.bytes_sent, s.bytes_received)) * 8 / seconds, 1) : 0.0;
+  j["goodput_bps"] = seconds > 0 ? round_decimals(static_cast<double>(std::max(s.bytes_sent, s.bytes_received)) * 8 / seconds, 0) : 0.0;
   j["segments_sent"] = s.segments_sent;
   j["segments_received"] = s.segments_received;
   j["retransmissions"] = s.retransmissions;
@@ -87,7 +92,7 @@ std::string report_json(const World& w, const RunResult& result) {
       d["to"] = w.net.node(l.end(1 - side)).name();
       d["packets"] = s.packets;
       d["bytes"] = s.bytes;
-      d["utilisation"] = elapsed > 0 ? round_to(s.busy.seconds() / elapsed, 1e-6) : 0.0;
+      d["utilisation"] = elapsed > 0 ? round_decimals(s.busy.seconds() / elapsed, 6) : 0.0;
       d["queue_peak_packets"] = s.queue_peak_packets;
       d["queue_peak_bytes"] = s.queue_peak_bytes;
       d["drops"] = {{"queue-full", s.drops_queue}, {"loss", s.drops_loss}, {"link-down", s.drops_down}, {"injected", s.drops_injected}};

@@ -227,7 +227,7 @@ std::vector<std::string> TableReader::string_list_or(std::string_view key, std::
 Ipv4Address TableReader::address(std::string_view key) {
   const std::string text = required_string(key, "\"10.0.0.1\"");
   auto a = Ipv4Address::parse(text);
-  if (!a) fail(key, "invalid IPv4 address " + quote(text) + " (expected four numbers 0-255 such as \"10.0.0.1\")");
+  if (!a) fail(key, "invalid IPv4 address " + quote(text) + " (expected four numbers 0-255 without leading zeros, such as \"10.0.0.1\")");
   return *a;
 }
 
