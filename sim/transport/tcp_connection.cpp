@@ -109,7 +109,6 @@ void TcpConnection::open_passive(const TcpHeader& syn) {
 
 void TcpConnection::segment_arrived(const TcpHeader& h, std::span<const std::uint8_t> payload) {
   ++stats_.segments_received;
-  const std::uint32_t smss = std::min(peer_mss_, config_.mss);
 
   if (state_ == TcpState::SynSent) {
     const bool ack_ok = h.has(tcp_flag::Ack) && seq_gt(h.ack, iss_) && seq_le(h.ack, snd_max_);
@@ -215,7 +214,6 @@ void TcpConnection::segment_arrived(const TcpHeader& h, std::span<const std::uin
     else if (state_ == TcpState::Closing) enter(TcpState::TimeWait);
     else if (state_ == TcpState::LastAck) return finish(TcpCloseReason::Normal);
   }
-  (void)smss;
 
   // Seventh: segment text.
   if (!payload.empty() &&
@@ -233,7 +231,7 @@ void TcpConnection::segment_arrived(const TcpHeader& h, std::span<const std::uin
 
 void TcpConnection::process_ack(const TcpHeader& h, std::size_t payload_length) {
   const std::uint32_t ack = h.ack;
-  const std::uint32_t smss = std::min(peer_mss_, config_.mss);
+  const std::uint32_t smss = sender_mss();
   if (seq_gt(ack, snd_max_)) {  // acknowledges something never sent
     send_ack_now();
     return;
@@ -399,7 +397,7 @@ void TcpConnection::output() {
   if (state_ != TcpState::Established && state_ != TcpState::CloseWait && state_ != TcpState::FinWait1 &&
       state_ != TcpState::Closing && state_ != TcpState::LastAck)
     return;
-  const std::uint32_t smss = std::min(peer_mss_, config_.mss);
+  const std::uint32_t smss = sender_mss();
   const std::uint32_t window = std::min(cwnd_, snd_wnd_);
   const std::uint32_t data_end = buffer_seq_ + static_cast<std::uint32_t>(send_buffer_.size());
   for (;;) {
@@ -439,7 +437,7 @@ void TcpConnection::output() {
 }
 
 void TcpConnection::retransmit_first(const char* cause) {
-  const std::uint32_t smss = std::min(peer_mss_, config_.mss);
+  const std::uint32_t smss = sender_mss();
   const std::uint32_t data_end = buffer_seq_ + static_cast<std::uint32_t>(send_buffer_.size());
   if (seq_lt(snd_una_, data_end)) {
     const std::uint32_t length = std::min(smss, data_end - snd_una_);
@@ -520,7 +518,7 @@ void TcpConnection::arm_rto() {
 void TcpConnection::stop_rto() { sim_.cancel(rto_timer_); }
 
 void TcpConnection::on_rto() {
-  const std::uint32_t smss = std::min(peer_mss_, config_.mss);
+  const std::uint32_t smss = sender_mss();
   rto_ = std::min(rto_ * 2, config_.max_rto);  // RFC 6298 5.5: back off
   if (state_ == TcpState::SynSent || state_ == TcpState::SynReceived) {
     if (++retries_ > config_.syn_retries) return finish(TcpCloseReason::TimedOut);
@@ -576,7 +574,7 @@ void TcpConnection::update_rtt(Duration r) {
 }
 
 void TcpConnection::set_cwnd(std::uint32_t cwnd, bool congestion_event) {
-  const std::uint32_t smss = std::min(peer_mss_, config_.mss);
+  const std::uint32_t smss = sender_mss();
   if (cwnd == 0) {  // the initial window, once the peer's MSS is known
     std::uint32_t segments = config_.initial_window;
     if (segments == 0) segments = smss > 2190 ? 2 : smss > 1095 ? 3 : 4;  // RFC 5681 3.1

@@ -3,6 +3,7 @@
 // (RFC 5681, RFC 6582). Not modelled: SACK, timestamps, Nagle's algorithm, urgent data.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -71,6 +72,8 @@ class TcpConnection {
   void enter(TcpState next);
   void finish(TcpCloseReason reason);
   std::uint32_t flight_size() const { return snd_max_ - snd_una_; }
+  // SMSS of RFC 5681: the largest segment we send, bounded by what the peer announced.
+  std::uint32_t sender_mss() const { return std::min(peer_mss_, config_.mss); }
   std::uint16_t advertised_window() const;
 
   Tcp& tcp_;
