@@ -102,6 +102,21 @@ int check_command(const std::string& file) {
   return ExitOk;
 }
 
+// The text on one line, cut at a word boundary to at most `limit` characters.
+std::string one_line(const std::string& text, std::size_t limit) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\t') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() <= limit) return out;
+  out.resize(limit);
+  if (auto space = out.rfind(' '); space != std::string::npos) out.resize(space);
+  return out + " ...";
+}
+
 int list_command() {
   namespace fs = std::filesystem;
   const char* env = std::getenv("WIRESIM_SCENARIOS");
@@ -115,14 +130,14 @@ int list_command() {
   for (const auto& entry : fs::recursive_directory_iterator(root, ec))
     if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
+  std::size_t width = 0;
+  for (const auto& f : files) width = std::max(width, fs::relative(f, root).string().size());
   for (const auto& f : files) {
-    const std::string relative = fs::relative(f, root).string();
+    std::string relative = fs::relative(f, root).string();
+    relative.resize(width, ' ');
     auto world = load_scenario_file(f.string());
     std::string summary = world ? (*world)->info.name : "(does not load: " + world.error() + ")";
-    if (world && !(*world)->info.description.empty()) {
-      std::string first = (*world)->info.description.substr(0, (*world)->info.description.find('\n'));
-      summary += " — " + first;
-    }
+    if (world && !(*world)->info.description.empty()) summary += " — " + one_line((*world)->info.description, 100);
     std::cout << relative << "  " << summary << "\n";
   }
   return ExitOk;
