@@ -104,3 +104,17 @@ TEST_CASE("taking a link down drops what it was carrying") {
   w->sim.run();
   CHECK(drops == std::vector<std::string>{"link-down"});
 }
+
+TEST_CASE("a router drops a packet whose TTL runs out") {
+  auto w = test::load(Square);
+  std::vector<std::string> drops;
+  w->sim.trace().subscribe<PacketDropped>([&](const PacketDropped& d) { drops.push_back(d.node->name() + " " + d.reason); });
+  const NodeId a = *w->net.find_node("a");
+  Ipv4Header ip;
+  ip.source = w->net.node(a).address();
+  ip.destination = w->net.node(*w->net.find_node("b")).address();
+  ip.ttl = 2;  // r1 forwards it with TTL 1; r2 must drop it
+  w->net.send(a, build_udp_packet(ip, {1, 2}, {}));
+  w->sim.run();
+  CHECK(drops == std::vector<std::string>{"r2 ttl-expired"});
+}
