@@ -97,8 +97,8 @@ int check_command(const std::string& file) {
     return ExitScenarioError;
   }
   const World& w = **world;
-  std::cout << file << ": ok (" << w.net.node_count() << " nodes, " << w.net.link_count() << " links, "
-            << w.apps.size() << " apps, " << w.expectations.size() << " expectations)\n";
+  std::cout << file << ": ok (" << counted(w.net.node_count(), "node") << ", " << counted(w.net.link_count(), "link")
+            << ", " << counted(w.apps.size(), "app") << ", " << counted(w.expectations.size(), "expectation") << ")\n";
   return ExitOk;
 }
 

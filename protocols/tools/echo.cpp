@@ -111,6 +111,7 @@ class EchoClient : public App {
   }
 
   void received(std::string line) {
+    if (finished_) return;  // the summary is out: a straggler changes nothing
     while (!line.empty() && line.back() == '\n') line.pop_back();
     auto it = sent_at_.find(line);
     if (it == sent_at_.end()) {  // not an echo of ours: show it, but do not count it
@@ -131,6 +132,7 @@ class EchoClient : public App {
                                    (sent_at_.empty() ? "" : ", " + std::to_string(sent_at_.size()) + " missing"),
             connection());
     if (conn_) conn_->close();
+    if (udp_ && port_) world_.stack(node_).udp.unbind(port_);
   }
 
   World& world_;

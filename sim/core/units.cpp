@@ -21,7 +21,12 @@ struct Split {
   std::string unit;
 };
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text.substr(0, 60)) + "\""; }
+std::string quoted(std::string_view text) {
+  std::string out(1, '"');
+  out.append(text.substr(0, 60));
+  out += '"';
+  return out;
+}
 
 // Splits "1.5 Mbps" into 1.5 and "Mbps". Fails when there is no leading number.
 bool split_number(std::string_view text, Split& out) {
@@ -140,6 +145,7 @@ std::string format_rate(Rate r) {
       std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(r.bits_per_second) / static_cast<double>(u.f));
       std::string s = buf;
       while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
       return s + u.n;
     }
   }

@@ -161,7 +161,8 @@ void Loader::read_nodes() {
       if (!id) r.fail("name", "duplicate node name '" + name + "': every host and router needs its own name");
       if (r.has("address")) {
         const Ipv4Address a = r.address("address");
-        if (!claimed_.insert(a.value).second) r.fail("address", "duplicate address " + a.to_string());
+        if (!claimed_.insert(a.value).second)
+          r.fail("address", "duplicate address " + a.to_string() + ": another node already has it");
         host_addresses_[*id] = {a, r.position_of("address")};
       }
       r.finish();
@@ -194,6 +195,7 @@ void Loader::read_links() {
     TableReader table;
   };
   std::vector<Pending> links;
+  std::set<NodeId> linked;  // nodes met on an earlier link
   for (const toml::table* t : entries("link")) {
     TableReader r = reader(*t, "[[link]] #" + std::to_string(++index));
     const auto between = r.string_list("between");
@@ -217,15 +219,18 @@ void Loader::read_links() {
         if (!a)
           r.fail_element("addresses", side, "invalid IPv4 address '" + list[side] +
                                                 "' (expected four numbers 0-255 without leading zeros, such as \"10.0.0.1\")");
-        // The node's own `address` may repeat here: the same claim, written twice.
+        // The node's own `address` may repeat here, on its first link: the same claim, written twice.
         const auto own = host_addresses_.find(p.ends[side]);
-        const bool repeats_own = own != host_addresses_.end() && own->second.address == *a;
+        const bool repeats_own =
+            own != host_addresses_.end() && own->second.address == *a && !linked.count(p.ends[side]);
         if (!claimed_.insert(a->value).second && !repeats_own)
           r.fail_element("addresses", side, "duplicate address " + a->to_string() + ": another interface already has it");
         p.addresses[side] = *a;
       }
     }
     r.finish();
+    linked.insert(p.ends[0]);
+    linked.insert(p.ends[1]);
     links.push_back(std::move(p));
   }
   // A host's own `address` goes on its first link.
