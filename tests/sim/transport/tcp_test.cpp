@@ -53,6 +53,22 @@ struct Pair {
   }
 };
 
+// The client (node 0) sends `size` bytes of the bulk pattern once connected, in one call, so
+// `size` must fit its send buffer; the server (node 1) keeps what arrives.
+struct Transfer {
+  std::string data, received;
+  TcpConnection* client = nullptr;
+
+  Transfer(World& w, std::size_t size) {
+    tools::bulk_pattern(0, size, data);
+    REQUIRE(w.stack(1).tcp.listen(80, [this](TcpConnection& c) {
+      c.on_data = [this](std::string_view d) { received += d; };
+    }).ok());
+    client = &w.stack(0).tcp.connect({w.net.node(1).address(), 80});
+    client->on_connected = [this] { REQUIRE(client->send(data) == data.size()); };
+  }
+};
+
 }  // namespace
 
 TEST_CASE("TCP opens with a three-way handshake and walks the RFC 793 states to CLOSED") {
@@ -157,19 +173,14 @@ do = "drop-packets"
 link = "wire"
 from = "client"
 )"));
-  std::string data;
-  tools::bulk_pattern(0, 200'000, data);
   std::vector<std::string> causes;
   w->sim.trace().subscribe<TcpCongestion>([&](const TcpCongestion& e) { causes.push_back(e.cause); });
-  std::string received;
-  REQUIRE(w->stack(1).tcp.listen(80, [&](TcpConnection& c) { c.on_data = [&](std::string_view d) { received += d; }; }).ok());
-  TcpConnection& c = w->stack(0).tcp.connect({w->net.node(1).address(), 80});
-  c.on_connected = [&] { c.send(data); };
+  Transfer t(*w, 200'000);
   w->sim.run_until(Time{} + seconds(5));
-  CHECK((received == data));
-  CHECK(c.stats().fast_retransmits == 1);
-  CHECK(c.stats().timeouts == 0);
-  CHECK(c.stats().retransmissions == 1);
+  CHECK((t.received == t.data));
+  CHECK(t.client->stats().fast_retransmits == 1);
+  CHECK(t.client->stats().timeouts == 0);
+  CHECK(t.client->stats().retransmissions == 1);
   CHECK(causes == std::vector<std::string>{"fast-retransmit", "recovery-end"});
 }
 
@@ -184,18 +195,13 @@ at = "5s"
 do = "link-up"
 link = "wire"
 )"));
-  std::string data;
-  tools::bulk_pattern(0, 200'000, data);  // fits the 256 KB send buffer
-  std::string received;
-  REQUIRE(w->stack(1).tcp.listen(80, [&](TcpConnection& c) { c.on_data = [&](std::string_view d) { received += d; }; }).ok());
-  TcpConnection& c = w->stack(0).tcp.connect({w->net.node(1).address(), 80});
-  c.on_connected = [&] { c.send(data); };
+  Transfer t(*w, 200'000);
   w->sim.run_until(Time{} + seconds(10));
-  CHECK((received == data));
+  CHECK((t.received == t.data));
   // Retransmissions at 1.3 s, 3.3 s and 7.3 s: the last, after the link is back, gets through.
-  CHECK(c.stats().timeouts == 3);
+  CHECK(t.client->stats().timeouts == 3);
   // Karn's algorithm: every later segment is a retransmission, so no sample undoes the backoff.
-  CHECK(c.rto() == seconds(8));
+  CHECK(t.client->rto() == seconds(8));
 }
 
 TEST_CASE("window scaling lets one connection fill a long fat pipe") {
