@@ -1,5 +1,7 @@
 #include "sim/net/network.hpp"
 
+#include <array>
+
 #include "sim/net/net_events.hpp"
 
 namespace wiresim {
@@ -39,26 +41,27 @@ Result<LinkId> Network::add_link(NodeId a, NodeId b, Ipv4Address address_a, Ipv4
   links_.push_back(std::make_unique<Link>(sim_, id, name, a, b, config));
   links_by_name_.emplace(name, id);
   Link& link = *links_.back();
-  const NodeId ends[2] = {a, b};
-  const Ipv4Address addresses[2] = {address_a, address_b};
-  int interface_index[2];
-  for (int side = 0; side < 2; ++side) {
-    Node& n = *nodes_[ends[side]];
-    interface_index[side] = static_cast<int>(n.interfaces_.size());
-    n.interfaces_.push_back({"eth" + std::to_string(n.interfaces_.size()), addresses[side], id, side});
-    by_address_.emplace(addresses[side].value, ends[side]);
-  }
-  link.on_deliver = [this, ends0 = ends[0], ends1 = ends[1], i0 = interface_index[0], i1 = interface_index[1]](
-                        int side, const PacketPtr& p) { receive(side == 0 ? ends0 : ends1, side == 0 ? i0 : i1, p); };
-  link.on_transmit = [this, &link, ends0 = ends[0], ends1 = ends[1], i0 = interface_index[0], i1 = interface_index[1]](
-                         int from, const PacketPtr& p, Time tx_end, Time arrival, bool lost) {
-    if (!sim_.trace().wanted<PacketTransmitted>()) return;
-    const Node& n = *nodes_[from == 0 ? ends0 : ends1];
-    sim_.trace().publish(PacketTransmitted{&n, &n.interfaces_[from == 0 ? i0 : i1], &link, p, tx_end, arrival, lost});
+  struct End {
+    NodeId node;
+    int interface;
   };
-  link.on_drop = [this, &link, ends0 = ends[0], ends1 = ends[1]](int from, const PacketPtr& p, const char* reason) {
+  std::array<End, 2> ends{{{a, 0}, {b, 0}}};
+  const Ipv4Address addresses[2] = {address_a, address_b};
+  for (int side = 0; side < 2; ++side) {
+    Node& n = *nodes_[ends[side].node];
+    ends[side].interface = static_cast<int>(n.interfaces_.size());
+    n.interfaces_.push_back({"eth" + std::to_string(n.interfaces_.size()), addresses[side], id, side});
+    by_address_.emplace(addresses[side].value, ends[side].node);
+  }
+  link.on_deliver = [this, ends](int side, const PacketPtr& p) { receive(ends[side].node, ends[side].interface, p); };
+  link.on_transmit = [this, &link, ends](int from, const PacketPtr& p, Time tx_end, Time arrival, bool lost) {
+    if (!sim_.trace().wanted<PacketTransmitted>()) return;
+    const Node& n = *nodes_[ends[from].node];
+    sim_.trace().publish(PacketTransmitted{&n, &n.interfaces_[ends[from].interface], &link, p, tx_end, arrival, lost});
+  };
+  link.on_drop = [this, &link, ends](int from, const PacketPtr& p, const char* reason) {
     if (sim_.trace().wanted<PacketDropped>())
-      sim_.trace().publish(PacketDropped{nodes_[from == 0 ? ends0 : ends1].get(), &link, p, reason});
+      sim_.trace().publish(PacketDropped{nodes_[ends[from].node].get(), &link, p, reason});
   };
   return id;
 }
