@@ -31,3 +31,7 @@ static void check_golden(const std::string& scenario, const std::string& golden)
 TEST_CASE("golden transcript: echo across three routers with a link failure") {
   check_golden("basics/echo-three-routers.toml", "echo-three-routers.txt");
 }
+
+TEST_CASE("golden transcript: TCP bulk transfer over a lossy bottleneck") {
+  check_golden("basics/tcp-bulk-lossy.toml", "tcp-bulk-lossy.txt");
+}
