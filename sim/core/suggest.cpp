@@ -46,4 +46,18 @@ std::string did_you_mean(std::string_view wrong, const std::vector<std::string>&
   return best ? "; did you mean '" + *best + "'?" : "";
 }
 
+std::string did_you_mean_or_list(std::string_view wrong, const std::vector<std::string>& candidates,
+                                 std::string_view intro, bool quote_names) {
+  std::string hint = did_you_mean(wrong, candidates);
+  if (!hint.empty() || candidates.empty()) return hint;
+  hint = "; " + std::string(intro);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    hint += i ? ", " : " ";
+    if (quote_names) hint += '\'';
+    hint += candidates[i];
+    if (quote_names) hint += '\'';
+  }
+  return hint;
+}
+
 }  // namespace wiresim

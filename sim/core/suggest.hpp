@@ -16,4 +16,9 @@ std::optional<std::string> nearest_name(std::string_view wrong, const std::vecto
 // "; did you mean 'bob'?" or "" — ready to append to a message.
 std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates);
 
+// did_you_mean(), or when nothing is close, every candidate: "; <intro> a, b, c"
+// ("'a', 'b'" when `quote_names`). "" when there are no candidates.
+std::string did_you_mean_or_list(std::string_view wrong, const std::vector<std::string>& candidates,
+                                 std::string_view intro, bool quote_names = false);
+
 }  // namespace wiresim

@@ -11,12 +11,7 @@ LinkId read_link(TableReader& r, const Network& net, std::string_view key) {
   if (auto id = net.find_link(name)) return *id;
   std::vector<std::string> names;
   for (LinkId i = 0; i < net.link_count(); ++i) names.push_back(net.link(i).name());
-  std::string hint = did_you_mean(name, names);
-  if (hint.empty() && !names.empty()) {
-    hint = "; links are named";
-    for (std::size_t i = 0; i < names.size(); ++i) hint += (i ? ", '" : " '") + names[i] + "'";
-  }
-  r.fail(key, "unknown link '" + name + "'" + hint);
+  r.fail(key, "unknown link '" + name + "'" + did_you_mean_or_list(name, names, "links are named", true));
 }
 
 void register_core_actions(Registry& registry) {

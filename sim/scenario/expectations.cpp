@@ -167,12 +167,7 @@ class EventExpectation : public Expectation {
     std::vector<std::string> kinds;
     for (const auto& [k, summary] : c.registry.event_kinds()) kinds.push_back(k);
     if (std::find(kinds.begin(), kinds.end(), kind_) == kinds.end()) {
-      std::string hint = did_you_mean(kind_, kinds);
-      if (hint.empty()) {
-        hint = "; known kinds:";
-        for (std::size_t i = 0; i < kinds.size(); ++i) hint += (i ? ", " : " ") + kinds[i];
-      }
-      c.table.fail("kind", "unknown event kind '" + kind_ + "'" + hint);
+      c.table.fail("kind", "unknown event kind '" + kind_ + "'" + did_you_mean_or_list(kind_, kinds, "known kinds:"));
     }
     if (c.table.has("node")) node_ = c.world.net.node(c.table.node("node")).name();
     contains_ = c.table.string_or("contains", "");

@@ -314,12 +314,7 @@ const typename Map::mapped_type& lookup_type(TableReader& r, const Map& types, s
   if (it != types.end()) return it->second;
   std::vector<std::string> names;
   for (const auto& [n, t] : types) names.push_back(n);
-  std::string hint = did_you_mean(name, names);
-  if (hint.empty()) {
-    hint = "; known " + what + "s:";
-    for (std::size_t i = 0; i < names.size(); ++i) hint += (i ? ", " : " ") + names[i];
-  }
-  r.fail(key, "unknown " + what + " '" + name + "'" + hint);
+  r.fail(key, "unknown " + what + " '" + name + "'" + did_you_mean_or_list(name, names, "known " + what + "s:"));
 }
 
 void Loader::read_apps() {

@@ -72,13 +72,9 @@ void TableReader::finish() const {
     std::vector<std::string> candidates = known_;
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-    std::string hint = did_you_mean(k.str(), candidates);
-    if (hint.empty() && !candidates.empty()) {
-      hint = "; expected one of";
-      for (std::size_t i = 0; i < candidates.size(); ++i) hint += (i ? ", " : " ") + candidates[i];
-    }
     throw ScenarioError({file_, k.source().begin.line, k.source().begin.column},
-                        "unknown key " + quote(k.str()) + " in " + context_ + hint);
+                        "unknown key " + quote(k.str()) + " in " + context_ +
+                            did_you_mean_or_list(k.str(), candidates, "expected one of"));
   }
 }
 
