@@ -27,10 +27,6 @@ struct RunArgs {
   bool transcript = false, quiet = false;
 };
 
-std::string counted(std::uint64_t n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
 void print_summary(const World& world, const RunResult& result) {
   std::cout << "scenario  " << world.info.name << " (seed " << world.info.seed << ")\n";
   std::cout << "ran       " << format_time(result.end) << " s simulated, " << result.events << " events\n";
@@ -48,7 +44,7 @@ void print_summary(const World& world, const RunResult& result) {
     const Link& l = world.net.link(id);
     std::uint64_t drops = 0;
     for (int side = 0; side < 2; ++side)
-      drops += l.stats(side).drops_loss + l.stats(side).drops_queue + l.stats(side).drops_down + l.stats(side).drops_injected;
+      drops += l.stats(side).drops();
     if (drops) std::cout << "drops     " << l.name() << ": " << counted(drops, "packet") << "\n";
   }
   for (const auto& f : result.pcap_files) std::cout << "capture   " << f << "\n";

@@ -110,7 +110,7 @@ class BulkSink : public App {
  public:
   explicit BulkSink(AppContext& c)
       : world_(c.world), node_(c.node), port_(static_cast<std::uint16_t>(c.table.integer_or("port", 1, 65535, 5001))) {
-    if (auto clash = world_.claim_port_message(node_, "TCP", port_); !clash.empty()) c.table.fail("port", clash);
+    if (auto clash = world_.claim_port(node_, "TCP", port_); !clash.empty()) c.table.fail("port", clash);
   }
   void start() override {
     (void)world_.stack(node_).tcp.listen(port_, [this](TcpConnection& conn) { accept(conn); });

@@ -28,7 +28,7 @@ class EchoServer : public App {
   explicit EchoServer(AppContext& c) : world_(c.world), node_(c.node) {
     udp_ = c.table.choice("protocol", {"tcp", "udp"}, "tcp") == "udp";
     port_ = static_cast<std::uint16_t>(c.table.integer_or("port", 1, 65535, EchoPort));
-    if (auto clash = world_.claim_port_message(node_, udp_ ? "UDP" : "TCP", port_); !clash.empty())
+    if (auto clash = world_.claim_port(node_, udp_ ? "UDP" : "TCP", port_); !clash.empty())
       c.table.fail("port", clash);
   }
   void start() override {

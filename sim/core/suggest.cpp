@@ -23,6 +23,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[n][m];
 }
 
+std::string quoted(std::string_view text, char mark) {
+  std::string out(1, mark);
+  out.append(text.substr(0, 60));
+  out += mark;
+  return out;
+}
+
 std::optional<std::string> nearest_name(std::string_view wrong, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = SIZE_MAX;

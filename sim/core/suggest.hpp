@@ -10,6 +10,9 @@ namespace wiresim {
 
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// Untrusted text in a message: between `mark`s, at most 60 characters of it (STYLE: bad input).
+std::string quoted(std::string_view text, char mark = '\'');
+
 // The closest candidate, if it is close enough to be a plausible typo (case-insensitive).
 std::optional<std::string> nearest_name(std::string_view wrong, const std::vector<std::string>& candidates);
 

@@ -21,12 +21,6 @@ struct Split {
   std::string unit;
 };
 
-std::string quoted(std::string_view text) {
-  std::string out(1, '"');
-  out.append(text.substr(0, 60));
-  out += '"';
-  return out;
-}
 
 // Splits "1.5 Mbps" into 1.5 and "Mbps". Fails when there is no leading number.
 bool split_number(std::string_view text, Split& out) {
@@ -64,10 +58,10 @@ Result<double> scaled(std::string_view text, const UnitScale (&units)[N], std::s
     }
     return "expected a number followed by " + list + " (for example \"" + std::string(example) + "\")";
   };
-  if (!split_number(text, s)) return Error{"invalid " + std::string(what) + " " + quoted(text) + ": " + expected()};
+  if (!split_number(text, s)) return Error{"invalid " + std::string(what) + " " + quoted(text, '"') + ": " + expected()};
   if (s.unit.empty()) {
     if (unit_optional) return s.number;
-    return Error{"invalid " + std::string(what) + " " + quoted(text) + ": the unit is missing; " + expected()};
+    return Error{"invalid " + std::string(what) + " " + quoted(text, '"') + ": the unit is missing; " + expected()};
   }
   for (const auto& u : units)
     if (s.unit == u.name) return s.number * u.factor;
@@ -77,7 +71,7 @@ Result<double> scaled(std::string_view text, const UnitScale (&units)[N], std::s
     while (!number.empty() && number.back() == ' ') number.pop_back();
     hint = "; did you mean \"" + number + *best + "\"?";
   }
-  return Error{"invalid " + std::string(what) + " " + quoted(text) + ": unknown unit \"" + s.unit + "\", " +
+  return Error{"invalid " + std::string(what) + " " + quoted(text, '"') + ": unknown unit \"" + s.unit + "\", " +
                expected() + hint};
 }
 
@@ -89,7 +83,7 @@ Result<std::uint64_t> parse_bytes(std::string_view text) {
                                         {"GiB", 1073741824.0}, {"kB", 1e3}};
   auto r = scaled(text, units, "size", "64KB", true);
   if (!r) return Error{r.error()};
-  if (*r < 0 || *r > 1e18) return Error{"size " + quoted(text) + " is out of range"};
+  if (*r < 0 || *r > 1e18) return Error{"size " + quoted(text, '"') + " is out of range"};
   return static_cast<std::uint64_t>(std::llround(*r));
 }
 
@@ -97,7 +91,7 @@ Result<Rate> parse_rate(std::string_view text) {
   static constexpr UnitScale units[] = {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}};
   auto r = scaled(text, units, "rate", "10Mbps", false);
   if (!r) return Error{r.error()};
-  if (*r < 1 || *r > 1e13) return Error{"rate " + quoted(text) + " is out of range (1bps to 10Tbps)"};
+  if (*r < 1 || *r > 1e13) return Error{"rate " + quoted(text, '"') + " is out of range (1bps to 10Tbps)"};
   return Rate{static_cast<std::uint64_t>(std::llround(*r))};
 }
 
@@ -106,7 +100,7 @@ Result<Duration> parse_duration(std::string_view text) {
                                         {"s", 1e9},   {"min", 60e9}, {"h", 3600e9}};
   auto r = scaled(text, units, "duration", "5ms", false);
   if (!r) return Error{r.error()};
-  if (*r > 9e18) return Error{"duration " + quoted(text) + " is out of range"};
+  if (*r > 9e18) return Error{"duration " + quoted(text, '"') + " is out of range"};
   return Duration{static_cast<std::int64_t>(std::llround(*r))};
 }
 
@@ -114,23 +108,23 @@ Result<QueueLimit> parse_queue_limit(std::string_view text) {
   Split s;
   if (split_number(text, s) && (s.unit == "p" || s.unit == "packets" || s.unit == "packet")) {
     if (s.number < 1 || s.number != std::floor(s.number))
-      return Error{"queue limit " + quoted(text) + " must be a whole number of packets, at least 1"};
+      return Error{"queue limit " + quoted(text, '"') + " must be a whole number of packets, at least 1"};
     return QueueLimit{QueueLimit::Unit::Packets, static_cast<std::uint64_t>(s.number)};
   }
   if (split_number(text, s) && s.unit.empty())
-    return Error{"invalid queue limit " + quoted(text) +
+    return Error{"invalid queue limit " + quoted(text, '"') +
                  ": say \"packets\" or give a size, as in \"100 packets\" or \"64KB\""};
   auto bytes = parse_bytes(text);
   if (!bytes) return Error{bytes.error() + "; a queue limit may also be \"100 packets\""};
-  if (*bytes == 0) return Error{"queue limit " + quoted(text) + " must be at least one byte"};
+  if (*bytes == 0) return Error{"queue limit " + quoted(text, '"') + " must be at least one byte"};
   return QueueLimit{QueueLimit::Unit::Bytes, *bytes};
 }
 
 Result<double> parse_percent(std::string_view text) {
   Split s;
   if (!split_number(text, s) || s.unit != "%")
-    return Error{"invalid probability " + quoted(text) + ": expected a number from 0 to 1 or a percentage such as \"1%\""};
-  if (s.number > 100) return Error{"probability " + quoted(text) + " is above 100%"};
+    return Error{"invalid probability " + quoted(text, '"') + ": expected a number from 0 to 1 or a percentage such as \"1%\""};
+  if (s.number > 100) return Error{"probability " + quoted(text, '"') + " is above 100%"};
   return s.number / 100.0;
 }
 
@@ -150,6 +144,14 @@ std::string format_rate(Rate r) {
     }
   }
   return "0bps";
+}
+
+std::string counted(std::uint64_t n, std::string_view noun) {
+  std::string out = std::to_string(n);
+  out += ' ';
+  out += noun;
+  if (n != 1) out += 's';
+  return out;
 }
 
 std::string format_bytes(std::uint64_t bytes) {

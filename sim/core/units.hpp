@@ -30,6 +30,8 @@ Result<QueueLimit> parse_queue_limit(std::string_view text);
 Result<double> parse_percent(std::string_view text);
 
 std::string format_rate(Rate r);
+// "1 packet", "3 packets": a count with its noun, plural unless it is exactly one.
+std::string counted(std::uint64_t n, std::string_view noun);
 std::string format_bytes(std::uint64_t bytes);
 
 // Time to put `bytes` on a wire of rate `r`, rounded up to the next nanosecond.

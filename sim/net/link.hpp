@@ -26,6 +26,7 @@ struct LinkDirectionStats {
   Duration busy;                         // time spent transmitting
   std::uint64_t queue_peak_packets = 0, queue_peak_bytes = 0;
   std::uint64_t drops_queue = 0, drops_loss = 0, drops_down = 0, drops_injected = 0;
+  std::uint64_t drops() const { return drops_queue + drops_loss + drops_down + drops_injected; }
 };
 
 class Link {

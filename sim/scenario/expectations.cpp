@@ -29,11 +29,10 @@ struct Bounds {
   bool holds(std::uint64_t n) const { return n >= at_least && (!at_most || n <= *at_most); }
   // "at least 1 packet", "from 2 to 5 packets"; the noun is singular only for exactly one.
   std::string text(const std::string& noun) const {
-    auto counted = [&](std::uint64_t n) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); };
-    if (at_most && *at_most == at_least) return "exactly " + counted(at_least);
-    if (at_most && at_least == 0) return "at most " + counted(*at_most);
-    if (at_most) return "from " + std::to_string(at_least) + " to " + counted(*at_most);
-    return "at least " + counted(at_least);
+    if (at_most && *at_most == at_least) return "exactly " + counted(at_least, noun);
+    if (at_most && at_least == 0) return "at most " + counted(*at_most, noun);
+    if (at_most) return "from " + std::to_string(at_least) + " to " + counted(*at_most, noun);
+    return "at least " + counted(at_least, noun);
   }
 };
 

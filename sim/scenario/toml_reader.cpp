@@ -26,7 +26,7 @@ std::string type_name(const toml::node& n) {
   }
 }
 
-std::string quote(std::string_view s) { return "'" + std::string(s.substr(0, 60)) + "'"; }
+std::string quote(std::string_view s) { return quoted(s); }
 
 }  // namespace
 

@@ -7,8 +7,8 @@ void World::build_stacks(const TcpConfig& config) {
     stacks_.push_back(std::make_unique<TransportStack>(net, id, config));
 }
 
-std::string World::claim_port_message(NodeId node, const std::string& protocol, std::uint16_t port) {
-  if (claim_port(node, protocol, port)) return "";
+std::string World::claim_port(NodeId node, const std::string& protocol, std::uint16_t port) {
+  if (claimed_ports_.insert({node, protocol, port}).second) return "";
   return protocol + " port " + std::to_string(port) + " on " + net.node(node).name() + " is already used by another app";
 }
 

@@ -41,10 +41,9 @@ class World {
   TransportStack& stack(NodeId id) { return *stacks_[id]; }
   const TransportStack& stack(NodeId id) const { return *stacks_[id]; }
   // Servers open their ports when they start; claiming at load time finds clashes early.
-  // `protocol` is "TCP" or "UDP". False if another app already claimed the port.
-  bool claim_port(NodeId node, const std::string& protocol, std::uint16_t port) {
-    return claimed_ports_.insert({node, protocol, port}).second;
-  }
+  // `protocol` is "TCP" or "UDP". Returns "" when the port was free, else the message
+  // "TCP port 80 on bob is already used by another app".
+  std::string claim_port(NodeId node, const std::string& protocol, std::uint16_t port);
 
   Simulator sim;
   Network net;
@@ -52,9 +51,6 @@ class World {
   std::vector<std::unique_ptr<App>> apps;
   std::vector<PlacedExpectation> expectations;
   std::vector<CapturePoint> capture_points;
-
-  // "TCP port 80 on bob is already used by another app", or "" when the claim succeeds.
-  std::string claim_port_message(NodeId node, const std::string& protocol, std::uint16_t port);
 
  private:
   std::vector<std::unique_ptr<TransportStack>> stacks_;

@@ -315,10 +315,11 @@ void TcpConnection::process_ack(const TcpHeader& h, std::size_t payload_length) 
     // held back by the receiver's window or the application does not inflate cwnd unchecked.
     // Growth counts data bytes only (RFC 5681 2: SYN and FIN are not "bytes acknowledged").
     const bool cwnd_limited = flight_size() + acked >= cwnd_ / 2;
-    if (cwnd_limited && data_acked > 0 && cwnd_ < ssthresh_)
-      set_cwnd(std::min(cwnd_ + std::min(data_acked, smss), MaxCwnd), false);  // slow start
-    else if (cwnd_limited && data_acked > 0)
-      set_cwnd(std::min(cwnd_ + std::max<std::uint32_t>(1, smss * smss / cwnd_), MaxCwnd), false);
+    if (cwnd_limited && data_acked > 0) {
+      const std::uint32_t increase = cwnd_ < ssthresh_ ? std::min(data_acked, smss)  // slow start
+                                                       : std::max<std::uint32_t>(1, smss * smss / cwnd_);
+      set_cwnd(std::min(cwnd_ + increase, MaxCwnd), false);
+    }
   }
 
   if (flight_size() == 0) stop_rto();
