@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "sim/core/time.hpp"
@@ -19,6 +20,9 @@ class App {
   virtual ~App() = default;
   virtual void start() = 0;  // at the app's `start` time
   virtual void stop() {}     // at its `stop` time, when the scenario gives one
+  // What the app adds to the run's JSON report (lookups made, cache contents, attempts...);
+  // leaving `out` untouched adds nothing. Keys in a fixed order, values from simulation state.
+  virtual void report(nlohmann::ordered_json& out) const { (void)out; }
 };
 
 struct Verdict {

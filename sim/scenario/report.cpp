@@ -125,6 +125,14 @@ std::string report_json(const World& w, const RunResult& result) {
   }
   j["nodes"] = nodes;
 
+  Json apps = Json::array();
+  for (const auto& app : w.apps) {
+    Json a = Json::object();
+    app->report(a);
+    if (!a.empty()) apps.push_back(std::move(a));
+  }
+  if (!apps.empty()) j["apps"] = apps;
+
   Json expectations = Json::array();
   for (const auto& e : result.expectations)
     expectations.push_back(

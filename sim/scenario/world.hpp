@@ -2,11 +2,13 @@
 // node, the applications, the timeline and the expectations.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
+#include <typeindex>
 #include <vector>
 
 #include "sim/core/simulator.hpp"
@@ -30,6 +32,11 @@ struct PlacedExpectation {
   std::string where;  // "file:line", to point a grader at it
 };
 
+// State a protocol keeps once per world (a node's DNS stub, a mail store), found by its type.
+struct WorldService {
+  virtual ~WorldService() = default;
+};
+
 class World {
  public:
   explicit World(std::uint64_t seed) : sim(seed), net(sim) {}
@@ -45,6 +52,20 @@ class World {
   // "TCP port 80 on bob is already used by another app".
   std::string claim_port(NodeId node, const std::string& protocol, std::uint16_t port);
 
+  // The protocol's one instance of T in this world, made on first use. T derives from
+  // WorldService and is constructible from World&.
+  template <class T>
+  T& service() {
+    auto& slot = services_[std::type_index(typeid(T))];
+    if (!slot) slot = std::make_unique<T>(*this);
+    return static_cast<T&>(*slot);
+  }
+  template <class T>
+  const T* find_service() const {
+    auto it = services_.find(std::type_index(typeid(T)));
+    return it == services_.end() ? nullptr : static_cast<const T*>(it->second.get());
+  }
+
   Simulator sim;
   Network net;
   ScenarioInfo info;
@@ -55,6 +76,7 @@ class World {
  private:
   std::vector<std::unique_ptr<TransportStack>> stacks_;
   std::set<std::tuple<NodeId, std::string, std::uint16_t>> claimed_ports_;
+  std::map<std::type_index, std::unique_ptr<WorldService>> services_;
 };
 
 }  // namespace wiresim

@@ -9,7 +9,15 @@ std::string format_transcript_line(const TraceRecord& r) {
   std::snprintf(stamp, sizeof stamp, "[%11.6f] ", r.time.seconds());
   std::string line = stamp;
   if (!r.node.empty()) line += r.node + " ";
-  line += r.layer + ": " + r.text;
+  line += r.layer + ": ";
+  // A multi-line text (a tool's printed output) continues under the time stamp, indented.
+  for (std::size_t start = 0;;) {
+    const std::size_t end = r.text.find('\n', start);
+    line.append(r.text, start, end == std::string::npos ? std::string::npos : end - start);
+    if (end == std::string::npos || end + 1 == r.text.size()) break;
+    line += "\n              | ";
+    start = end + 1;
+  }
   return line;
 }
 
