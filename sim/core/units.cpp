@@ -150,7 +150,11 @@ std::string counted(std::uint64_t n, std::string_view noun) {
   std::string out = std::to_string(n);
   out += ' ';
   out += noun;
-  if (n != 1) out += 's';
+  if (n == 1) return out;
+  // "query" -> "queries", but "day" -> "days".
+  const bool consonant_y = noun.size() >= 2 && noun.back() == 'y' && std::string_view("aeiou").find(noun[noun.size() - 2]) == std::string_view::npos;
+  if (consonant_y) out.replace(out.size() - 1, 1, "ies");
+  else out += 's';
   return out;
 }
 

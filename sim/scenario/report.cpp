@@ -132,6 +132,7 @@ std::string report_json(const World& w, const RunResult& result) {
     if (!a.empty()) apps.push_back(std::move(a));
   }
   if (!apps.empty()) j["apps"] = apps;
+  w.for_each_service([&](const WorldService& s) { s.report(j); });
 
   Json expectations = Json::array();
   for (const auto& e : result.expectations)

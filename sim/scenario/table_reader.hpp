@@ -74,6 +74,11 @@ class TableReader {
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
   [[noreturn]] void fail_element(std::string_view key, std::size_t index, const std::string& message) const;
   [[noreturn]] void fail_table(const std::string& message) const;
+  // An error inside a string value, at 1-based `line` and `column` of the string's text (zone
+  // data in a multi-line string). A multi-line string is taken to start after its opening
+  // line break, as TOML drops that break.
+  [[noreturn]] void fail_in_string(std::string_view key, std::size_t line, std::size_t column,
+                                   const std::string& message) const;
   // Rejects any key no getter asked for, suggesting the nearest one that was.
   void finish() const;
 

@@ -55,6 +55,18 @@ void TableReader::fail(std::string_view key, const std::string& message) const {
   throw ScenarioError(position_of(key), message);
 }
 
+void TableReader::fail_in_string(std::string_view key, std::size_t line, std::size_t column,
+                                 const std::string& message) const {
+  const auto* n = static_cast<const toml::node*>(value(key));
+  if (!n) fail(key, message);
+  const auto& src = n->source();
+  if (src.end.line > src.begin.line)
+    throw ScenarioError({file_, static_cast<std::uint32_t>(src.begin.line + line), static_cast<std::uint32_t>(column)},
+                        message);
+  // One line: the text starts after the opening quote.
+  throw ScenarioError({file_, src.begin.line, static_cast<std::uint32_t>(src.begin.column + column)}, message);
+}
+
 void TableReader::fail_element(std::string_view key, std::size_t index, const std::string& message) const {
   const auto* n = static_cast<const toml::node*>(value(key));
   if (n && n->is_array() && index < n->as_array()->size()) {

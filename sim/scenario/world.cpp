@@ -2,6 +2,13 @@
 
 namespace wiresim {
 
+World::~World() {
+  apps.clear();
+  expectations.clear();
+  service_order_.clear();
+  services_.clear();
+}
+
 void World::build_stacks(const TcpConfig& config) {
   for (NodeId id = static_cast<NodeId>(stacks_.size()); id < net.node_count(); ++id)
     stacks_.push_back(std::make_unique<TransportStack>(net, id, config));

@@ -35,11 +35,14 @@ struct PlacedExpectation {
 // State a protocol keeps once per world (a node's DNS stub, a mail store), found by its type.
 struct WorldService {
   virtual ~WorldService() = default;
+  // Adds the protocol's section to the run's JSON report under `out[name]`; nothing by default.
+  virtual void report(nlohmann::ordered_json& out) const { (void)out; }
 };
 
 class World {
  public:
   explicit World(std::uint64_t seed) : sim(seed), net(sim) {}
+  ~World();  // apps and services first: they hold sockets on the stacks
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
@@ -57,13 +60,22 @@ class World {
   template <class T>
   T& service() {
     auto& slot = services_[std::type_index(typeid(T))];
-    if (!slot) slot = std::make_unique<T>(*this);
+    if (!slot) {
+      slot = std::make_unique<T>(*this);
+      service_order_.push_back(slot.get());
+    }
     return static_cast<T&>(*slot);
   }
   template <class T>
   const T* find_service() const {
     auto it = services_.find(std::type_index(typeid(T)));
     return it == services_.end() ? nullptr : static_cast<const T*>(it->second.get());
+  }
+
+  // Every service, in the order they were first used (for the report).
+  template <class F>
+  void for_each_service(F f) const {
+    for (const WorldService* s : service_order_) f(*s);
   }
 
   Simulator sim;
@@ -77,6 +89,7 @@ class World {
   std::vector<std::unique_ptr<TransportStack>> stacks_;
   std::set<std::tuple<NodeId, std::string, std::uint16_t>> claimed_ports_;
   std::map<std::type_index, std::unique_ptr<WorldService>> services_;
+  std::vector<const WorldService*> service_order_;
 };
 
 }  // namespace wiresim

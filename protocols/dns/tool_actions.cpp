@@ -1,0 +1,194 @@
+// The tools as timeline actions on a simulated host: `lookup` (what any program does through
+// the stub), `nslookup`, `dig`, `ipconfig /displaydns` and `/flushdns`, a resolver's cache
+// dump, and `set-dns-server` (what DHCP, an administrator, or malware does).
+#include "protocols/dns/dns_world.hpp"
+#include "protocols/dns/name.hpp"
+#include "protocols/dns/scenario_keys.hpp"
+#include "protocols/dns/tool_output.hpp"
+#include "sim/scenario/registry.hpp"
+
+namespace wiresim::dns {
+namespace {
+
+// "53.0.0.10.in-addr.arpa." for 10.0.0.53 (RFC 1035 3.5).
+std::string reverse_name(std::uint32_t address) {
+  std::string name;
+  for (int shift = 0; shift <= 24; shift += 8) name += std::to_string((address >> shift) & 0xFF) + ".";
+  return name + "in-addr.arpa.";
+}
+
+// A name as the user typed it, without the trailing dot.
+std::string typed(const std::string& name) { return name == "." ? name : name.substr(0, name.size() - 1); }
+
+struct ToolTarget {
+  NodeId host;
+  std::string name;
+  RrType type;
+  std::optional<NameServer> server;  // none: the host's configured DNS server
+};
+
+ToolTarget read_target(ActionContext& c) {
+  ToolTarget t{c.table.node("host"), read_name(c.table, "name"), read_type(c.table, "qtype", RrType::A), {}};
+  if (c.table.has("server")) t.server = read_server(c.table, "server");
+  return t;
+}
+
+std::uint32_t server_for(World& world, const ToolTarget& t) {
+  return t.server ? t.server->address : world.service<DnsWorld>().server_of(t.host);
+}
+
+std::function<void()> make_lookup(ActionContext& c) {
+  const ToolTarget t = read_target(c);
+  if (t.server) c.table.fail("server", "'lookup' goes through the host's stub resolver; use 'dig' or 'nslookup' to ask a chosen server");
+  return [&world = c.world, t] { dns::lookup(world, t.host, t.name, t.type, nullptr); };
+}
+
+std::function<void()> make_dig(ActionContext& c) {
+  const ToolTarget t = read_target(c);
+  StubConfig config;
+  config.recurse = c.table.boolean_or("recurse", true);
+  config.tcp = c.table.boolean_or("tcp", false);
+  config.timeout = c.table.duration_or("timeout", seconds(5));  // dig's defaults: +time=5 +tries=3
+  config.attempts = static_cast<int>(c.table.integer_or("tries", 1, 10, 3));
+  return [&world = c.world, t, config]() mutable {
+    config.server = server_for(world, t);
+    const double when = world.sim.now().seconds();
+    world.service<DnsWorld>().query(t.host, config, {t.name, t.type, ClassIn}, "dig", [&world, t, config, when](const LookupResult& r) {
+      DigRun run;
+      run.server_address = address_string(config.server);
+      run.qname = typed(t.name);
+      run.qtype = t.type;
+      run.recurse = config.recurse;
+      run.tcp = r.tcp;
+      run.reply = r.reply;
+      run.query_time_ms = static_cast<std::uint64_t>((r.finished - r.started).ns / 1'000'000);
+      run.reply_size = r.reply_size;
+      run.when_s = when;
+      run.tries = r.tries;
+      std::string command = "$ dig @" + run.server_address;
+      if (!config.recurse) command += " +norecurse";
+      if (config.tcp) command += " +tcp";
+      command += " " + run.qname + " " + type_name(t.type) + "\n";
+      world.service<DnsWorld>().tool_output(t.host, "dig", command + format_dig(run));
+    });
+  };
+}
+
+std::function<void()> make_nslookup(ActionContext& c) {
+  const ToolTarget t = read_target(c);
+  const bool windows = c.table.choice("style", {"windows", "unix"}, "windows") == "windows";
+  StubConfig config;
+  config.timeout = c.table.duration_or("timeout", seconds(2));
+  config.attempts = 2;
+  return [&world = c.world, t, windows, config]() mutable {
+    config.server = server_for(world, t);
+    auto ask = [&world, t, windows, config](std::string server_name) {
+      world.service<DnsWorld>().query(t.host, config, {t.name, t.type, ClassIn}, "nslookup",
+                                      [&world, t, windows, config, server_name](const LookupResult& r) {
+        NslookupRun run;
+        run.style = windows ? NslookupStyle::Windows : NslookupStyle::Unix;
+        run.server_address = address_string(config.server);
+        run.server_name = server_name;
+        run.qname = typed(t.name);
+        run.qtype = t.type;
+        run.reply = r.reply;
+        run.timeout_s = static_cast<int>(config.timeout.ns / 1'000'000'000);
+        std::string command = windows ? "C:\\> nslookup" : "$ nslookup";
+        if (t.type != RrType::A) command += " -type=" + type_name(t.type);
+        command += " " + run.qname;
+        if (t.server) command += " " + run.server_address;
+        world.service<DnsWorld>().tool_output(t.host, "nslookup", command + "\n" + format_nslookup(run));
+      });
+    };
+    if (!windows) return ask("");
+    // Windows nslookup first asks for the server's own name (a PTR query), "UnKnown" if none.
+    world.service<DnsWorld>().query(t.host, config, {reverse_name(config.server), RrType::PTR, ClassIn}, "nslookup",
+                                    [ask](const LookupResult& r) {
+      std::string name;
+      if (r.reply)
+        for (const ResourceRecord& rr : r.reply->answers)
+          if (rr.type == RrType::PTR) name = typed(std::get<NameData>(rr.data).target);
+      ask(name);
+    });
+  };
+}
+
+std::function<void()> make_displaydns(ActionContext& c) {
+  const NodeId host = c.table.node("host");
+  return [&world = c.world, host] {
+    std::vector<CacheLine> lines;
+    for (const CacheEntry& e : world.service<DnsWorld>().stub(host).engine().cache().entries(world.sim.now())) {
+      if (e.negative) {
+        ResourceRecord rr;
+        rr.name = e.name;
+        rr.type = e.type;
+        rr.ttl = e.records.empty() ? 0 : e.records[0].ttl;
+        lines.push_back({rr, "Answer", true});
+        continue;
+      }
+      for (const ResourceRecord& rr : e.records) lines.push_back({rr, "Answer", false});
+    }
+    world.service<DnsWorld>().tool_output(host, "ipconfig", "C:\\> ipconfig /displaydns\n" + format_displaydns(lines));
+  };
+}
+
+std::function<void()> make_flush(ActionContext& c) {
+  const NodeId node = c.table.node("host");
+  return [&world = c.world, node] {
+    DnsWorld& dns = world.service<DnsWorld>();
+    const bool resolver = dns.resolver(node) != nullptr;
+    Cache* cache = resolver ? dns.mutable_cache_of(node) : &dns.stub(node).engine().cache();
+    cache->clear();
+    dns.tool_output(node, resolver ? "rndc" : "ipconfig",
+                    resolver ? "$ rndc flush\n" : "C:\\> ipconfig /flushdns\n\nWindows IP Configuration\n\n"
+                                                  "Successfully flushed the DNS Resolver Cache.\n");
+  };
+}
+
+// Like BIND's `rndc dumpdb -cache`: every entry with the seconds it has left and its source.
+std::function<void()> make_dump(ActionContext& c) {
+  const NodeId node = c.table.node("host");
+  if (!c.world.service<DnsWorld>().resolver(node))
+    c.table.fail("host", "'" + c.world.net.node(node).name() +
+                             "' runs no dns-resolver; use do = \"displaydns\" for a host's own cache");
+  return [&world = c.world, node] {
+    DnsWorld& dns = world.service<DnsWorld>();
+    std::string text = "$ rndc dumpdb -cache\n";
+    const auto entries = dns.cache_of(node)->entries(world.sim.now());
+    text += "; " + std::to_string(entries.size()) + " cache entries at t=" + format_time(world.sim.now()) + " s\n";
+    for (const CacheEntry& e : entries) {
+      if (e.negative) {
+        const std::uint32_t left = e.records.empty() ? 0 : e.records[0].ttl;
+        text += "; " + e.name + "\t" + std::to_string(left) + "\t" +
+                (e.rcode == Rcode::NXDomain ? "\\-ANY\t;-$NXDOMAIN" : "\\-" + type_name(e.type) + "\t;-$NXRRSET");
+        text += " ; from " + e.source + "\n";
+        continue;
+      }
+      for (const ResourceRecord& rr : e.records) text += to_string(rr) + " ; from " + e.source + "\n";
+    }
+    dns.tool_output(node, "dump-cache", text);
+  };
+}
+
+std::function<void()> make_set_server(ActionContext& c) {
+  const NodeId host = c.table.node("host");
+  const NameServer server = read_server(c.table, "server");
+  return [&world = c.world, host, server] {
+    world.service<DnsWorld>().set_server(host, server.address);
+    world.service<DnsWorld>().tool_output(host, "netsh", "DNS server set to " + address_string(server.address) + "\n");
+  };
+}
+
+}  // namespace
+
+void register_tools(Registry& registry) {
+  registry.add_action("lookup", {"resolve a name through the host's stub resolver, as any program would", make_lookup});
+  registry.add_action("nslookup", {"run nslookup on a host (Windows or Unix output)", make_nslookup});
+  registry.add_action("dig", {"run dig on a host", make_dig});
+  registry.add_action("displaydns", {"print a host's stub cache (ipconfig /displaydns)", make_displaydns});
+  registry.add_action("flush-dns", {"empty a host's stub cache or a resolver's cache", make_flush});
+  registry.add_action("dump-cache", {"print a resolver's cache (rndc dumpdb -cache)", make_dump});
+  registry.add_action("set-dns-server", {"change the DNS server a host's stub uses", make_set_server});
+}
+
+}  // namespace wiresim::dns
