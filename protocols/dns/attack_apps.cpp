@@ -188,7 +188,9 @@ class FloodApp : public App {
     if (spoof_) source = {static_cast<std::uint32_t>(random_.next_u64()), static_cast<std::uint16_t>(1024 + random_.next_u64() % 60000)};
     send_spoofed(world_, node_, source, {target_, Port}, encode(q));
     ++sent_;
-    world_.sim.schedule_in(gap_, [this] { send(); });
+    // Many bots sending independently: Poisson arrivals, so no query can hide between them.
+    const double gap = random_.exponential(static_cast<double>(gap_.ns));
+    world_.sim.schedule_in(Duration{static_cast<std::int64_t>(gap)}, [this] { send(); });
   }
 
   World& world_;

@@ -28,6 +28,7 @@ class ServerApp : public App {
     if (c.table.has("capacity")) {
       const std::int64_t qps = c.table.integer("capacity", 1, 100'000'000);
       service_time_ = Duration{1'000'000'000 / qps};
+      service_random_ = &world_.sim.random("dns.server-load." + world_.net.node(node_).name());
     }
     backlog_ = static_cast<std::size_t>(c.table.integer_or("backlog", 1, 1'000'000, 64));
     for (const char* protocol : {"UDP", "TCP"})
@@ -89,14 +90,20 @@ class ServerApp : public App {
     }
     queue_.push_back({std::move(bytes), from, transport});
     max_backlog_ = std::max(max_backlog_, queue_.size());
-    if (queue_.size() == 1) world_.sim.schedule_in(service_time_, [this] { next(); });
+    if (queue_.size() == 1) world_.sim.schedule_in(service_time(), [this] { next(); });
   }
 
   void next() {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
     serve(std::move(p));
-    if (!queue_.empty()) world_.sim.schedule_in(service_time_, [this] { next(); });
+    if (!queue_.empty()) world_.sim.schedule_in(service_time(), [this] { next(); });
+  }
+
+  // The work per query varies (an exponential time around the mean), as on a real machine:
+  // a fixed service clock would let one client's queries slip in at the same phase forever.
+  Duration service_time() {
+    return Duration{static_cast<std::int64_t>(service_random_->exponential(static_cast<double>(service_time_.ns)))};
   }
 
   void serve(Pending p) {
@@ -142,6 +149,7 @@ class ServerApp : public App {
   std::unique_ptr<EngineHost<Resolver>> forwarder_;
   std::map<std::uint64_t, Relay> relaying_;
   Duration service_time_{};
+  Random* service_random_ = nullptr;
   std::size_t backlog_ = 64;
   std::deque<Pending> queue_;
   std::uint64_t overloaded_ = 0;
