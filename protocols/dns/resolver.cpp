@@ -387,6 +387,16 @@ void Resolver::finish(Task& task, Rcode rcode, std::vector<ResourceRecord> recor
   reply.answers = task.chain;
   reply.answers.insert(reply.answers.end(), records.begin(), records.end());
   if (soa) reply.authority.push_back(*soa);
+  // RFC 1035 3.3.9: the addresses of mail exchangers (and name servers) we hold go along, so a
+  // mail server needs no second query.
+  for (const ResourceRecord& rr : records) {
+    const std::string* target = nullptr;
+    if (const auto* mx = std::get_if<MxData>(&rr.data)) target = &mx->exchange;
+    if (const auto* ns = std::get_if<NameData>(&rr.data); ns && rr.type == RrType::NS) target = &ns->target;
+    if (!target) continue;
+    const CacheResult a = cache_.find(*target, RrType::A, now);
+    if (a.status == CacheStatus::Records) reply.additional.insert(reply.additional.end(), a.records.begin(), a.records.end());
+  }
 
   Event done;
   done.kind = EventKind::Resolved;

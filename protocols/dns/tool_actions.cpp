@@ -151,12 +151,19 @@ std::function<void()> make_dump(ActionContext& c) {
   if (!c.world.service<DnsWorld>().resolver(node))
     c.table.fail("host", "'" + c.world.net.node(node).name() +
                              "' runs no dns-resolver; use do = \"displaydns\" for a host's own cache");
-  return [&world = c.world, node] {
+  // Negative entries can drown the rest (a poisoning attack leaves hundreds): `negative = false`.
+  const bool negative = c.table.boolean_or("negative", true);
+  return [&world = c.world, node, negative] {
     DnsWorld& dns = world.service<DnsWorld>();
     std::string text = "$ rndc dumpdb -cache\n";
     const auto entries = dns.cache_of(node)->entries(world.sim.now());
     text += "; " + std::to_string(entries.size()) + " cache entries at t=" + format_time(world.sim.now()) + " s\n";
+    std::size_t hidden = 0;
     for (const CacheEntry& e : entries) {
+      if (e.negative && !negative) {
+        ++hidden;
+        continue;
+      }
       if (e.negative) {
         const std::uint32_t left = e.records.empty() ? 0 : e.records[0].ttl;
         text += "; " + e.name + "\t" + std::to_string(left) + "\t" +
@@ -166,6 +173,7 @@ std::function<void()> make_dump(ActionContext& c) {
       }
       for (const ResourceRecord& rr : e.records) text += to_string(rr) + " ; from " + e.source + "\n";
     }
+    if (hidden) text += "; (" + std::to_string(hidden) + " negative entries not shown)\n";
     dns.tool_output(node, "dump-cache", text);
   };
 }

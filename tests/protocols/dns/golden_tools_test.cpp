@@ -1,0 +1,62 @@
+// Golden outputs of the DNS tools: every nslookup, dig, ipconfig and cache dump a bundled DNS
+// scenario runs is compared with tests/golden/dns/<scenario>.tools.txt, and one scenario's whole
+// transcript with tests/golden/dns/<scenario>.txt. Regenerate on purpose with
+// WIRESIM_UPDATE_GOLDEN=1 ./wiresim_tests, then review the diff.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "protocols/dns/dns_world.hpp"
+#include "sim/scenario/runner.hpp"
+#include "tests/support.hpp"
+
+using namespace wiresim;
+
+namespace {
+
+void compare(const std::string& text, const std::string& golden) {
+  const std::string path = std::string(WIRESIM_SOURCE_DIR) + "/tests/golden/dns/" + golden;
+  if (std::getenv("WIRESIM_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << text;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing golden file " << path);
+  std::ostringstream expected;
+  expected << in.rdbuf();
+  CHECK(text == expected.str());
+}
+
+std::unique_ptr<World> load_dns(const std::string& scenario) {
+  auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/dns/" + scenario + ".toml");
+  REQUIRE_MESSAGE(w.ok(), w.error());
+  return std::move(*w);
+}
+
+void check_tools(const std::string& scenario) {
+  auto world = load_dns(scenario);
+  run_world(*world, {});
+  const auto* dns = world->find_service<dns::DnsWorld>();
+  REQUIRE(dns != nullptr);
+  std::string text;
+  for (const dns::ToolOutput& out : dns->tool_outputs())
+    text += "[" + format_time(out.time) + "] " + out.host + " " + out.tool + "\n" + out.text + "\n";
+  compare(text, scenario + ".tools.txt");
+}
+
+}  // namespace
+
+TEST_CASE("golden: nslookup, ipconfig /displaydns and dig as on the lecture slide") { check_tools("nslookup-lecture"); }
+TEST_CASE("golden: nslookup and dig for MX records") { check_tools("mx-lookup"); }
+TEST_CASE("golden: dig and nslookup follow a CNAME chain") { check_tools("cname-chain"); }
+TEST_CASE("golden: dig and nslookup for a name that does not exist") { check_tools("nxdomain-negative-cache"); }
+TEST_CASE("golden: dig retries over TCP after a truncated answer") { check_tools("tcp-fallback"); }
+TEST_CASE("golden: nslookup before and after the resolver setting is hijacked") { check_tools("hijacked-resolver"); }
+TEST_CASE("golden: the poisoned resolver's cache dump") { check_tools("cache-poisoning"); }
+
+TEST_CASE("golden transcript: cold, warm and expired caches") {
+  auto world = load_dns("cache-cold-warm");
+  compare(test::run_transcript(*world), "cache-cold-warm.txt");
+}
