@@ -712,15 +712,17 @@ std::string summarize(const Message& message) {
     out += ' ';
     out += printable(info_name(q.name));
   }
-  // Like Wireshark, the Info column lists the answers but not authority or additional records.
-  for (const auto& rr : message.answers) {
-    out += ' ';
-    out += type_name(rr.type);
-    if (const std::string data = info_data(rr.data); !data.empty()) {
+  // Like Wireshark's Info column: every record of every section, so a referral reads
+  // "... NS a.edu-servers.net A 192.5.6.30".
+  for (const auto* section : {&message.answers, &message.authority, &message.additional})
+    for (const auto& rr : *section) {
       out += ' ';
-      out += data;
+      out += type_name(rr.type);
+      if (const std::string data = info_data(rr.data); !data.empty()) {
+        out += ' ';
+        out += data;
+      }
     }
-  }
   return out;
 }
 

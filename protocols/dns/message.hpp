@@ -130,7 +130,8 @@ struct DecodeResult {
 DecodeResult decode(std::span<const std::uint8_t> bytes);
 
 // One-line summaries for traces and the desktop view, in Wireshark's Info style:
-// "Standard query 0x1a2b A www.example.com", "Standard query response 0x1a2b A www.example.com A 192.0.2.1".
+// "Standard query 0x1a2b A www.example.com", "Standard query response 0x1a2b A www.example.com A 192.0.2.1";
+// the records of all three sections follow the question, as in Wireshark.
 std::string summarize(const Message& message);
 
 // "192.0.2.1" for an A record's data; empty for other types.

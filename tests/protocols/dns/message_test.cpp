@@ -365,7 +365,7 @@ TEST_CASE("dns summarize writes a query as Wireshark's Info column does") {
   CHECK(summarize(query(".", RrType::NS, 0x7)) == "Standard query 0x0007 NS <Root>");
 }
 
-TEST_CASE("dns summarize lists a response's answers after its question") {
+TEST_CASE("dns summarize lists a response's records of every section after its question") {
   auto m = response_to(query("www.example.com.", RrType::A, 0x1a2b));
   m.answers.push_back(record("www.example.com.", RrType::CNAME, NameData{"x.example.com."}));
   m.answers.push_back(record("x.example.com.", RrType::A, AData{{192, 0, 2, 1}}));
@@ -376,10 +376,12 @@ TEST_CASE("dns summarize lists a response's answers after its question") {
   m.answers.push_back(record("example.com.", RrType::AAAA,
                              AaaaData{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}));
   m.answers.push_back(record("example.com.", static_cast<RrType>(99), RawData{{1}}));
-  m.authority.push_back(record("example.com.", RrType::NS, NameData{"ns.example.com."}));
+  m.authority.push_back(record("example.com.", RrType::NS, NameData{"ns2.example.com."}));
+  m.additional.push_back(record("ns2.example.com.", RrType::A, AData{{192, 0, 2, 53}}));
   CHECK(summarize(m) ==
         "Standard query response 0x1a2b A www.example.com CNAME x.example.com A 192.0.2.1 NS ns.example.com "
-        "MX 10 mail.example.com SOA ns1.example.com TXT v=spf1 -all AAAA 2001:db8::1 TYPE99");
+        "MX 10 mail.example.com SOA ns1.example.com TXT v=spf1 -all AAAA 2001:db8::1 TYPE99 "
+        "NS ns2.example.com A 192.0.2.53");
 }
 
 TEST_CASE("dns summarize names the rcode of a failed response in Wireshark's words") {
