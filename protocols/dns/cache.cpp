@@ -15,6 +15,9 @@ std::uint32_t seconds_left(Time expires, Time now) {
   return expires > now ? static_cast<std::uint32_t>((expires - now).ns / 1'000'000'000) : 0;
 }
 
+// RFC 2181 8: a TTL is 31 bits; a value with the top bit set is treated as zero.
+std::uint32_t usable_ttl(std::uint32_t ttl) { return ttl > 0x7fffffffu ? 0 : ttl; }
+
 Event cache_event(EventKind kind, const std::string& name, RrType type, std::uint32_t ttl, std::string text) {
   Event e;
   e.kind = kind;
@@ -33,8 +36,8 @@ bool Cache::store(const std::vector<ResourceRecord>& rrset, Rank rank, const std
                   std::vector<Event>& events) {
   if (rrset.empty()) return false;
   const ResourceRecord& first = rrset.front();
-  std::uint32_t ttl = first.ttl;
-  for (const ResourceRecord& rr : rrset) ttl = std::min(ttl, rr.ttl);
+  std::uint32_t ttl = usable_ttl(first.ttl);
+  for (const ResourceRecord& rr : rrset) ttl = std::min(ttl, usable_ttl(rr.ttl));
   if (ttl == 0) return false;  // RFC 1035 3.2.1: a zero TTL is used once and not cached
   const Key key{canonical(first.name), static_cast<std::uint16_t>(first.type)};
   auto it = entries_.find(key);
@@ -55,7 +58,7 @@ void Cache::store_negative(const std::string& name, RrType type, Rcode rcode, co
                            std::uint32_t fallback_ttl) {
   std::uint32_t ttl = fallback_ttl;
   if (soa)
-    if (const auto* data = std::get_if<SoaData>(&soa->data)) ttl = std::min(soa->ttl, data->minimum);
+    if (const auto* data = std::get_if<SoaData>(&soa->data)) ttl = std::min(usable_ttl(soa->ttl), usable_ttl(data->minimum));
   if (ttl == 0) return;
   const bool nxdomain = rcode == Rcode::NXDomain;
   const Key key{canonical(name), nxdomain ? NxDomainKey : static_cast<std::uint16_t>(type)};

@@ -7,17 +7,10 @@
 #include <map>
 
 #include "protocols/dns/name.hpp"
+#include "sim/core/units.hpp"
 
 namespace wiresim::dns {
 namespace {
-
-std::string counted(std::size_t n, std::string_view word) {
-  std::string out = std::to_string(n);
-  out += ' ';
-  out += word;
-  if (n != 1) out += 's';
-  return out;
-}
 
 std::string at_offset(std::size_t offset) { return " at offset " + std::to_string(offset); }
 
@@ -693,6 +686,13 @@ DecodeResult decode(std::span<const std::uint8_t> bytes) {
   }
   result.message = std::move(m);
   return result;
+}
+
+std::size_t drop_other_classes(Message& message) {
+  std::size_t dropped = 0;
+  for (std::vector<ResourceRecord>* section : {&message.answers, &message.authority, &message.additional})
+    dropped += std::erase_if(*section, [](const ResourceRecord& rr) { return rr.klass != ClassIn; });
+  return dropped;
 }
 
 std::string summarize(const Message& message) {

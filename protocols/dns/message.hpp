@@ -129,6 +129,12 @@ struct DecodeResult {
 // and trailing bytes after the last record.
 DecodeResult decode(std::span<const std::uint8_t> bytes);
 
+// Removes the records of classes other than IN from the three record sections and returns how
+// many went. Only class IN gives NS, CNAME, MX and the rest their meaning (their data arrives
+// as RawData otherwise), so resolvers and stubs look at IN records alone, as RFC 1034 4.3.2
+// has them match the question's class.
+std::size_t drop_other_classes(Message& message);
+
 // One-line summaries for traces and the desktop view, in Wireshark's Info style:
 // "Standard query 0x1a2b A www.example.com", "Standard query response 0x1a2b A www.example.com A 192.0.2.1";
 // the records of all three sections follow the question, as in Wireshark.

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "protocols/dns/name.hpp"
+#include "sim/core/units.hpp"
 
 namespace wiresim::dns {
 namespace {
@@ -84,14 +85,17 @@ void Resolver::on_datagram(std::span<const std::uint8_t> bytes, Peer from, std::
     event(EventKind::ProtocolError, std::move(text));
     return;
   }
-  const Message& message = *decoded.message;
+  Message& message = *decoded.message;
   if (!message.header.qr) {
     if (local_port == Port && config_.serve_clients) client_query(message, from, transport, now);
     else
       event(EventKind::ProtocolError, "a query from " + address_string(from.address) + " reached port " +
                                           std::to_string(local_port) + ", where no DNS service listens; dropped");
   } else {
-    upstream_response(message, bytes.size(), from, local_port, transport, now);
+    if (const std::size_t dropped = drop_other_classes(message))
+      event(EventKind::Ignored, "ignored " + counted(dropped, "record") + " of a class other than IN from " +
+                                    address_string(from.address));
+    upstream_response(message, from, local_port, transport, now);
   }
   sweep();
 }
@@ -144,9 +148,9 @@ Resolver::Task& Resolver::new_task(Question question, Time now) {
   return task;
 }
 
-bool Resolver::answer_forged(Task& task, Time now) {
-  std::vector<ResourceRecord> records = select(config_.forged, task.qname, task.original.type);
-  if (records.empty()) records = select(config_.forged, task.qname, RrType::CNAME);
+bool Resolver::answer_local_data(Task& task, Time now) {
+  std::vector<ResourceRecord> records = select(config_.local_data, task.qname, task.original.type);
+  if (records.empty()) records = select(config_.local_data, task.qname, RrType::CNAME);
   if (records.empty()) return false;
   event(EventKind::CacheHit, "local data: answering " + describe(task.qname, task.original.type) + " from its local data",
         task.qname, task.original.type);
@@ -156,7 +160,7 @@ bool Resolver::answer_forged(Task& task, Time now) {
 
 bool Resolver::answer_from_cache(Task& task, Time now) {
   for (int hops = 0; hops <= MaxCnameChain; ++hops) {
-    if (answer_forged(task, now)) return true;
+    if (answer_local_data(task, now)) return true;
     const CacheResult hit = cache_.find(task.qname, task.original.type, now);
     auto note_hit = [&](const std::string& what) {
       event(EventKind::CacheHit, "cache: hit " + what, task.qname, task.original.type);
@@ -261,9 +265,8 @@ void Resolver::send_query(Task& task, const NameServer& server, Time now) {
   task.outstanding = std::move(out);
 }
 
-void Resolver::upstream_response(const Message& response, std::size_t size, Peer from, std::uint16_t local_port,
-                                 Transport transport, Time now) {
-  (void)size;
+void Resolver::upstream_response(const Message& response, Peer from, std::uint16_t local_port, Transport transport,
+                                 Time now) {
   Task* task = nullptr;
   for (auto& [handle, t] : tasks_) {
     if (t.done || !t.outstanding) continue;
@@ -323,6 +326,9 @@ void Resolver::process(Task& task, const Message& response, Peer from, Time now)
   std::string name = task.qname;
   bool followed = false;
   for (int hops = 0; hops <= MaxCnameChain; ++hops) {
+    // The server speaks for the zone we asked it about and no other: where the chain leaves that
+    // zone, its records are not believed (RFC 5452 6) and the target is resolved from the top.
+    if (!in_zone(name, task.zone)) break;
     std::vector<ResourceRecord> records = select(response.answers, name, task.original.type);
     if (!records.empty()) {
       cache_.store(records, rank, source, now, events_);
@@ -336,6 +342,11 @@ void Resolver::process(Task& task, const Message& response, Peer from, Time now)
     followed = true;
   }
   const std::optional<ResourceRecord> soa = find_soa(response.authority);
+  if (followed && !in_zone(name, task.zone)) {
+    task.qname = name;
+    task.servers.clear();
+    return;
+  }
   if (rcode == Rcode::NXDomain) {
     cache_.store_negative(name, task.original.type, Rcode::NXDomain, soa, source, now, events_);
     return finish(task, Rcode::NXDomain, {}, soa, now);

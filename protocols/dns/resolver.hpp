@@ -37,7 +37,7 @@ struct ResolverConfig {
   std::size_t cache_size = 100000;
   // Local data (Unbound's local-data): answered as is, never asked upstream. A home router
   // answers for its own name this way; a hijacked (rogue) resolver lies this way.
-  std::vector<ResourceRecord> forged;
+  std::vector<ResourceRecord> local_data;
   bool serve_clients = true;   // false: answer only resolve() callers (a server's forwarder)
 };
 
@@ -118,13 +118,13 @@ class Resolver {
   };
 
   void client_query(const Message& query, Peer from, Transport transport, Time now);
-  void upstream_response(const Message& response, std::size_t size, Peer from, std::uint16_t local_port,
-                         Transport transport, Time now);
+  void upstream_response(const Message& response, Peer from, std::uint16_t local_port, Transport transport,
+                         Time now);
   Task& new_task(Question question, Time now);
   void advance(Task& task, Time now);
   bool answer_from_cache(Task& task, Time now);
   void choose_servers(Task& task, Time now);
-  bool answer_forged(Task& task, Time now);
+  bool answer_local_data(Task& task, Time now);
   void sweep();
   void send_query(Task& task, const NameServer& server, Time now);
   void process(Task& task, const Message& response, Peer from, Time now);

@@ -34,7 +34,7 @@ class ResolverApp : public App {
     }
     config.timeout = c.table.duration_or("timeout", config.timeout);
     config.cache_size = static_cast<std::size_t>(c.table.integer_or("cache-size", 1, 10'000'000, 100000));
-    if (c.table.has("local-data")) config.forged = read_records(c.table, "local-data", ".", 300);
+    if (c.table.has("local-data")) config.local_data = read_records(c.table, "local-data", ".", 300);
     for (const char* protocol : {"UDP", "TCP"})
       if (auto clash = world_.claim_port(node_, protocol, Port); !clash.empty()) c.table.fail("type", clash);
     if (config.fixed_port && *config.fixed_port != Port)

@@ -1,6 +1,8 @@
 // The authoritative server's request handling; the lookup itself is ZoneSet's.
 #include "protocols/dns/server.hpp"
 
+#include "protocols/dns/name.hpp"
+
 namespace wiresim::dns {
 
 Message reply_to(const Message& query, Rcode rcode) {
@@ -76,9 +78,11 @@ ServerAnswer AuthoritativeServer::answer(std::span<const std::uint8_t> datagram,
       out.referral = query.header.rd;
       out.referral_zone = reply.authority[0].name;
       for (const ResourceRecord& ns : reply.authority) {
-        NameServer s{std::get<NameData>(ns.data).target, 0};
+        const auto* target = std::get_if<NameData>(&ns.data);
+        if (ns.type != RrType::NS || !target) continue;
+        NameServer s{target->target, 0};
         for (const ResourceRecord& glue : reply.additional)
-          if (const auto* a = std::get_if<AData>(&glue.data); a && glue.name == s.name) s.address = address_of(*a);
+          if (const auto* a = std::get_if<AData>(&glue.data); a && same_name(glue.name, s.name)) s.address = address_of(*a);
         out.referral_servers.push_back(std::move(s));
       }
     }

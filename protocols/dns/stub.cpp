@@ -98,7 +98,8 @@ void Stub::on_datagram(std::span<const std::uint8_t> bytes, Peer from, std::uint
     events_.push_back(std::move(e));
     return;
   }
-  const Message& reply = *decoded.message;
+  Message& reply = *decoded.message;
+  drop_other_classes(reply);  // only IN records answer an IN question
   for (auto& [handle, p] : pending_) {
     const Question& q = p.result.question;
     if (p.port != local_port || p.id != reply.header.id || from != Peer{p.result.server, Port} ||
