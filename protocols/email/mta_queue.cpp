@@ -1,0 +1,137 @@
+#include "protocols/email/mta_queue.hpp"
+
+#include "sim/core/units.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace wiresim::email {
+namespace {
+
+std::string recipients(std::size_t n) { return counted(n, "recipient"); }
+
+}  // namespace
+
+std::string domain_of(const std::string& address) {
+  const auto at = address.rfind('@');
+  if (at == std::string::npos) return "";
+  std::string d = address.substr(at + 1);
+  for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return d;
+}
+
+std::vector<std::uint64_t> MtaQueue::enqueue(const std::string& mail_from, const std::vector<std::string>& rcpts,
+                                             const std::string& data, Time now) {
+  // One delivery per domain, in the order the domains first appear.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> by_domain;
+  for (const std::string& r : rcpts) {
+    const std::string d = domain_of(r);
+    if (!by_domain.count(d)) order.push_back(d);
+    by_domain[d].push_back(r);
+  }
+  std::vector<std::uint64_t> ids;
+  for (const std::string& d : order) {
+    Delivery& delivery = deliveries_[next_id_];
+    delivery.id = next_id_++;
+    delivery.mail_from = mail_from;
+    delivery.domain = d;
+    delivery.rcpts = by_domain[d];
+    delivery.data = data;
+    delivery.queued = delivery.next_attempt = now;
+    ids.push_back(delivery.id);
+    events_.push_back({QueueEvent::Kind::Queued, delivery.id,
+                       "queued for " + d + " (" + recipients(delivery.rcpts.size()) + ")"});
+  }
+  return ids;
+}
+
+std::vector<std::uint64_t> MtaQueue::take_due(Time now) {
+  std::vector<std::uint64_t> due;
+  for (auto& [id, d] : deliveries_) {
+    if (d.in_progress || d.next_attempt > now) continue;
+    d.in_progress = true;
+    ++d.attempts;
+    due.push_back(id);
+    events_.push_back({QueueEvent::Kind::Attempting, id,
+                       "attempt " + std::to_string(d.attempts) + " to deliver to " + d.domain + " (" +
+                           recipients(d.rcpts.size()) + ")"});
+  }
+  return due;
+}
+
+void MtaQueue::attempt_finished(std::uint64_t id, const std::vector<RecipientOutcome>& outcomes, Time now) {
+  auto it = deliveries_.find(id);
+  if (it == deliveries_.end()) return;
+  Delivery& d = it->second;
+  d.in_progress = false;
+  std::vector<std::string> still;
+  std::vector<RecipientOutcome> failed;
+  std::size_t delivered = 0;
+  for (const std::string& rcpt : d.rcpts) {
+    auto o = std::find_if(outcomes.begin(), outcomes.end(), [&](const RecipientOutcome& x) { return x.rcpt == rcpt; });
+    // A recipient the attempt never reached (the connection failed first) is a temporary failure.
+    const RecipientOutcome outcome = o != outcomes.end() ? *o : RecipientOutcome{rcpt, RecipientOutcome::Status::Temporary,
+                                                                                  "not attempted"};
+    switch (outcome.status) {
+      case RecipientOutcome::Status::Delivered: ++delivered; break;
+      case RecipientOutcome::Status::Permanent: failed.push_back(outcome); break;
+      case RecipientOutcome::Status::Temporary:
+        still.push_back(rcpt);
+        d.last_error = outcome.reply;
+        break;
+    }
+  }
+  if (delivered)
+    events_.push_back({QueueEvent::Kind::Delivered, id, "delivered to " + d.domain + " (" + recipients(delivered) + ")"});
+  d.rcpts = std::move(still);
+  if (!d.rcpts.empty() && now - d.queued >= config_.give_up_after) {
+    // RFC 5321 4.5.4.1: past the give-up time, a temporary failure becomes permanent.
+    for (const std::string& r : d.rcpts)
+      failed.push_back({r, RecipientOutcome::Status::Permanent, "gave up after " + format_duration(now - d.queued) + ": " +
+                                                                    d.last_error});
+    d.rcpts.clear();
+  }
+  if (!failed.empty()) bounce(d, std::move(failed));
+  if (d.rcpts.empty()) {
+    deliveries_.erase(it);
+    return;
+  }
+  d.next_attempt = now + config_.retry_interval;
+  events_.push_back({QueueEvent::Kind::Deferred, id,
+                     "deferred (" + d.last_error + "); next try in " + format_duration(config_.retry_interval)});
+}
+
+void MtaQueue::bounce(Delivery& d, std::vector<RecipientOutcome> failed) {
+  std::string text = "bounced " + recipients(failed.size()) + " in " + d.domain;
+  // RFC 5321 4.5.5: a bounce is never bounced; one with a null sender is dropped instead.
+  if (d.mail_from.empty()) {
+    events_.push_back({QueueEvent::Kind::Bounced, d.id, text + "; the message was itself a bounce, so it is dropped"});
+    return;
+  }
+  events_.push_back({QueueEvent::Kind::Bounced, d.id, text + "; notifying " + d.mail_from});
+  bounces_.push_back({d.mail_from, std::move(failed), d.data});
+}
+
+const Delivery* MtaQueue::find(std::uint64_t id) const {
+  auto it = deliveries_.find(id);
+  return it == deliveries_.end() ? nullptr : &it->second;
+}
+
+std::vector<const Delivery*> MtaQueue::pending() const {
+  std::vector<const Delivery*> out;
+  for (const auto& [id, d] : deliveries_) out.push_back(&d);
+  return out;
+}
+
+std::optional<Time> MtaQueue::wake_at() const {
+  std::optional<Time> next;
+  for (const auto& [id, d] : deliveries_)
+    if (!d.in_progress && (!next || d.next_attempt < *next)) next = d.next_attempt;
+  return next;
+}
+
+std::vector<QueueEvent> MtaQueue::take_events() { return std::exchange(events_, {}); }
+std::vector<Bounce> MtaQueue::take_bounces() { return std::exchange(bounces_, {}); }
+
+}  // namespace wiresim::email

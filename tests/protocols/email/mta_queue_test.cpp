@@ -1,0 +1,95 @@
+// The MTA queue's schedule: split by domain, due at once, retried every 30 minutes on
+// temporary failure, bounced on permanent failure or after the give-up time.
+#include <doctest/doctest.h>
+
+#include "protocols/email/mta_queue.hpp"
+
+using namespace wiresim;
+using namespace wiresim::email;
+using Status = RecipientOutcome::Status;
+
+namespace {
+
+std::vector<std::string> texts(MtaQueue& q) {
+  std::vector<std::string> out;
+  for (const QueueEvent& e : q.take_events()) out.push_back(e.text);
+  return out;
+}
+
+Time at_minutes(int m) { return Time{} + seconds(60LL * m); }
+
+}  // namespace
+
+TEST_CASE("mta queue splits a message by recipient domain, each due at once") {
+  MtaQueue q;
+  const auto ids = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu", "carol@Hamburger.EDU", "dan@example.com"}, "m",
+                             Time{});
+  REQUIRE(ids.size() == 2);
+  CHECK(q.find(ids[0])->domain == "hamburger.edu");
+  CHECK(q.find(ids[0])->rcpts == std::vector<std::string>{"bob@hamburger.edu", "carol@Hamburger.EDU"});
+  CHECK(q.find(ids[1])->domain == "example.com");
+  CHECK(texts(q) == std::vector<std::string>{"queued for hamburger.edu (2 recipients)", "queued for example.com (1 recipient)"});
+  CHECK(q.take_due(Time{}) == ids);
+  CHECK(q.take_due(Time{}).empty());  // in progress: not due twice
+  CHECK_FALSE(q.wake_at().has_value());
+}
+
+TEST_CASE("mta queue retries a temporary failure every 30 minutes, then delivers") {
+  MtaQueue q;
+  const auto id = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "m", Time{})[0];
+  q.take_due(Time{});
+  q.attempt_finished(id, {{"bob@hamburger.edu", Status::Temporary, "connection timed out"}}, at_minutes(1));
+  CHECK(q.wake_at() == at_minutes(31));
+  CHECK(q.take_due(at_minutes(30)).empty());
+  CHECK(q.take_due(at_minutes(31)) == std::vector<std::uint64_t>{id});
+  q.attempt_finished(id, {{"bob@hamburger.edu", Status::Delivered, "250 ok"}}, at_minutes(32));
+  CHECK(q.pending().empty());
+  CHECK(texts(q) == std::vector<std::string>{"queued for hamburger.edu (1 recipient)",
+                                             "attempt 1 to deliver to hamburger.edu (1 recipient)",
+                                             "deferred (connection timed out); next try in 1800s",
+                                             "attempt 2 to deliver to hamburger.edu (1 recipient)",
+                                             "delivered to hamburger.edu (1 recipient)"});
+  CHECK(q.take_bounces().empty());
+}
+
+TEST_CASE("mta queue bounces a permanent failure to the sender and delivers the rest") {
+  MtaQueue q;
+  const auto id = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu", "nobody@hamburger.edu"}, "the message", Time{})[0];
+  q.take_due(Time{});
+  q.attempt_finished(id,
+                     {{"bob@hamburger.edu", Status::Delivered, "250 ok"},
+                      {"nobody@hamburger.edu", Status::Permanent, "550 No such user here"}},
+                     at_minutes(1));
+  CHECK(q.pending().empty());
+  const auto bounces = q.take_bounces();
+  REQUIRE(bounces.size() == 1);
+  CHECK(bounces[0].to == "alice@crepes.fr");
+  CHECK(bounces[0].original == "the message");
+  REQUIRE(bounces[0].failed.size() == 1);
+  CHECK(bounces[0].failed[0].reply == "550 No such user here");
+}
+
+TEST_CASE("mta queue gives up after the give-up time and bounces") {
+  MtaQueue q({seconds(30 * 60), seconds(2 * 3600)});
+  const auto id = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "m", Time{})[0];
+  int tries = 0;
+  for (Time t{}; !q.pending().empty(); t = *q.wake_at()) {
+    REQUIRE(q.take_due(t).size() == 1);
+    ++tries;
+    q.attempt_finished(id, {{"bob@hamburger.edu", Status::Temporary, "421 service not available"}}, t);
+    REQUIRE(tries < 10);
+  }
+  CHECK(tries == 5);  // at 0, 30, 60, 90 and 120 minutes
+  const auto bounces = q.take_bounces();
+  REQUIRE(bounces.size() == 1);
+  CHECK(bounces[0].failed[0].reply == "gave up after 7200s: 421 service not available");
+}
+
+TEST_CASE("mta queue never bounces a bounce") {
+  MtaQueue q;
+  const auto id = q.enqueue("", {"alice@crepes.fr"}, "bounce", Time{})[0];
+  q.take_due(Time{});
+  q.attempt_finished(id, {{"alice@crepes.fr", Status::Permanent, "550 No such user"}}, Time{});
+  CHECK(q.take_bounces().empty());
+  CHECK(texts(q).back() == "bounced 1 recipient in crepes.fr; the message was itself a bounce, so it is dropped");
+}
