@@ -34,8 +34,9 @@ template <class Engine>
 class EngineSession : public Session {
  public:
   using Event = typename decltype(std::declval<Engine&>().take_events())::value_type;
-  EngineSession(Engine engine, std::function<void(const Event&)> on_event)
-      : engine_(std::move(engine)), on_event_(std::move(on_event)) {}
+  template <class... Args>
+  explicit EngineSession(std::function<void(const Event&)> on_event, Args&&... engine_args)
+      : engine_(std::forward<Args>(engine_args)...), on_event_(std::move(on_event)) {}
   void on_connected(Time now) override { engine_.on_connected(now); }
   void on_bytes(std::string_view data, Time now) override { engine_.on_bytes(data, now); }
   void on_closed(Time now) override { engine_.on_closed(now); }

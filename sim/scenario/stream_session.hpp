@@ -29,17 +29,26 @@ struct StreamSessionOptions {
 // than `max_lines` lines keeps max_lines - 1 of them and a "... (n more lines)" line.
 std::vector<std::string> dialogue_lines(std::string_view bytes, std::size_t max_lines);
 
+// What an app holding sessions of several protocols in one container needs to know.
+class AnyStreamSession {
+ public:
+  virtual ~AnyStreamSession() = default;
+  virtual bool finished() const = 0;
+};
+
 template <class Engine>
-class StreamSession {
+class StreamSession : public AnyStreamSession {
  public:
   using Event = typename decltype(std::declval<Engine&>().take_events())::value_type;
   using EventHandler = std::function<void(const Event&)>;
 
   // `conn` is connected already (a listener's child) or connecting; `on_event` sees every event
-  // the engine reports; `on_finished` runs once when the connection is over.
-  StreamSession(Simulator& sim, TcpConnection& conn, Engine engine, StreamSessionOptions options,
-                EventHandler on_event, std::function<void()> on_finished)
-      : sim_(sim), conn_(conn), engine_(std::move(engine)), options_(std::move(options)),
+  // the engine reports; `on_finished` runs once when the connection is over. The engine is
+  // built in place from `engine_args` (some engines hold locks and cannot move).
+  template <class... Args>
+  StreamSession(Simulator& sim, TcpConnection& conn, StreamSessionOptions options, EventHandler on_event,
+                std::function<void()> on_finished, Args&&... engine_args)
+      : sim_(sim), conn_(conn), engine_(std::forward<Args>(engine_args)...), options_(std::move(options)),
         on_event_(std::move(on_event)), on_finished_(std::move(on_finished)) {
     conn_.on_connected = [this] {
       engine_.on_connected(sim_.now());
@@ -64,7 +73,7 @@ class StreamSession {
   }
   StreamSession(const StreamSession&) = delete;
   StreamSession& operator=(const StreamSession&) = delete;
-  ~StreamSession() {
+  ~StreamSession() override {
     if (timer_) sim_.cancel(*timer_);
     // The connection outlives us (the stack keeps it for its statistics): cut it loose.
     conn_.on_connected = nullptr;
@@ -73,10 +82,14 @@ class StreamSession {
     conn_.on_closed = nullptr;
   }
 
+  // For handlers that need the session itself, set right after construction: the engine reports
+  // nothing before the connection is up.
+  void set_event_handler(EventHandler handler) { on_event_ = std::move(handler); }
+
   Engine& engine() { return engine_; }
   const Engine& engine() const { return engine_; }
   TcpConnection& connection() { return conn_; }
-  bool finished() const { return finished_; }
+  bool finished() const override { return finished_; }
 
   // A listener's child is connected before we see it: start the engine (a server's greeting).
   void start_connected() {

@@ -69,6 +69,9 @@ class TableReader {
   // "bob:5001" or "10.0.0.2:5001"; the port may be omitted when default_port is given.
   Endpoint endpoint(std::string_view key, std::optional<std::uint16_t> default_port = std::nullopt);
   std::optional<TableReader> subtable(std::string_view key);
+  // Every key of the table, in file order, all counted as known: for tables whose keys are the
+  // user's names (`lists = { staff = ["bob"] }`).
+  std::vector<std::string> keys();
 
   // Errors at a key's value, at a list element, or at the table.
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;

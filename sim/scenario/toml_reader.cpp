@@ -272,6 +272,20 @@ Endpoint TableReader::endpoint(std::string_view key, std::optional<std::uint16_t
   return {network_->node(id).address(), *port};
 }
 
+std::vector<std::string> TableReader::keys() {
+  std::vector<std::pair<toml::source_position, std::string>> found;
+  for (auto&& [k, v] : as_table(table_)) found.emplace_back(k.source().begin, std::string(k.str()));
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.first.line != b.first.line ? a.first.line < b.first.line : a.first.column < b.first.column;
+  });
+  std::vector<std::string> out;
+  for (auto& [at, name] : found) {
+    known_.push_back(name);
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
 std::optional<TableReader> TableReader::subtable(std::string_view key) {
   known_.emplace_back(key);
   const auto* n = static_cast<const toml::node*>(value(key));

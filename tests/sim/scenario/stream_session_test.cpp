@@ -88,15 +88,15 @@ struct Pair {
     const NodeId a = *w.net.find_node("a"), b = *w.net.find_node("b");
     REQUIRE(w.stack(b).tcp.listen(25, [&, this](TcpConnection& conn) {
       server = std::make_unique<StreamSession<ToyServer>>(
-          w.sim, conn, ToyServer{}, StreamSessionOptions{"b", "toy", "S"},
-          [this](const ToyEvent& e) { server_events.push_back(e.text); }, nullptr);
+          w.sim, conn, StreamSessionOptions{"b", "toy", "S"},
+          [this](const ToyEvent& e) { server_events.push_back(e.text); }, nullptr, ToyServer{});
       server->start_connected();
     }));
     const Endpoint to{w.net.node(b).address(), 25};
     TcpConnection& conn = w.stack(a).tcp.connect(to);
     client = std::make_unique<StreamSession<ToyClient>>(
-        w.sim, conn, ToyClient{std::move(script)}, StreamSessionOptions{"a", "toy", "C"},
-        [this](const ToyEvent& e) { client_events.push_back(e.text); }, nullptr);
+        w.sim, conn, StreamSessionOptions{"a", "toy", "C"},
+        [this](const ToyEvent& e) { client_events.push_back(e.text); }, nullptr, ToyClient{std::move(script)});
   }
 
   std::string run() { return test::run_transcript(*world); }

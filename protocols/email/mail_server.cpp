@@ -1,0 +1,282 @@
+// The mail-server app: reads its table, listens on the ports of its services, runs one engine
+// session per connection, and connects what the engines report to the store (the MDA) and the
+// queue (the MTA). Outbound relaying is in outbound.cpp.
+#include "protocols/email/mail_server.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "protocols/email/mail_trace.hpp"
+#include "protocols/email/mail_world.hpp"
+#include "protocols/imap/server_session.hpp"
+#include "protocols/mail/address.hpp"
+#include "protocols/mail/date.hpp"
+#include "protocols/pop3/server_session.hpp"
+#include "protocols/smtp/server_session.hpp"
+#include "sim/core/units.hpp"
+#include "sim/scenario/registry.hpp"
+#include "sim/scenario/table_reader.hpp"
+
+namespace wiresim::email {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const std::map<std::string, std::uint16_t>& service_ports() {
+  static const std::map<std::string, std::uint16_t> ports{
+      {"smtp", SmtpPort}, {"submission", SubmissionPort}, {"pop3", Pop3Port}, {"imap", ImapPort}};
+  return ports;
+}
+
+}  // namespace
+
+MailServer::MailServer(AppContext& c) : world_(c.world), node_(c.node) {
+  TableReader& t = c.table;
+  config_.domain = lower(t.string("domain"));
+  for (const std::string& d : t.string_list_or("other-domains", {})) config_.other_domains.push_back(lower(d));
+  // Accounts: "user:password", as a lecture slide would list them.
+  const std::vector<std::string> accounts = t.string_list_or("accounts", {});
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    const auto colon = accounts[i].find(':');
+    if (colon == std::string::npos || colon == 0)
+      t.fail_element("accounts", i, "an account is \"user:password\", as in \"bob:hungry\"; got \"" + accounts[i] + "\"");
+    if (auto added = store_.add_user(accounts[i].substr(0, colon), accounts[i].substr(colon + 1)); !added)
+      t.fail_element("accounts", i, added.error());
+  }
+  if (auto lists = t.subtable("lists")) {
+    for (const std::string& name : lists->keys()) {
+      std::vector<std::string> members = lists->string_list(name);
+      if (store_.has_user(name)) lists->fail(name, "'" + name + "' is an account already; a list needs a name of its own");
+      config_.lists[name] = std::move(members);
+    }
+    lists->finish();
+  }
+  if (t.has("services")) {
+    config_.services.clear();
+    const std::vector<std::string> services = t.string_list("services");
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      if (!service_ports().count(services[i]))
+        t.fail_element("services", i, "unknown service '" + services[i] + "'; use smtp, submission, pop3 or imap");
+      config_.services.insert(services[i]);
+    }
+  }
+  config_.max_message_size = t.bytes_or("max-size", config_.max_message_size);
+  config_.eight_bit_mime = t.boolean_or("eight-bit-mime", true);
+  config_.pipelining = t.boolean_or("pipelining", true);
+  config_.down = t.boolean_or("down", false);
+  config_.ehlo = t.boolean_or("ehlo", true);
+  config_.queue.retry_interval = t.duration_or("retry", config_.queue.retry_interval);
+  config_.queue.give_up_after = t.duration_or("give-up", config_.queue.give_up_after);
+  queue_ = MtaQueue(config_.queue);
+  for (const std::string& s : config_.services)
+    if (auto clash = world_.claim_port(node_, "TCP", service_ports().at(s)); !clash.empty()) t.fail("services", clash);
+  world_.service<EmailWorld>().add_server(node_, this);
+}
+
+MailServer::~MailServer() {
+  if (queue_timer_) world_.sim.cancel(*queue_timer_);
+}
+
+bool MailServer::is_local_domain(const std::string& domain) const {
+  const std::string d = lower(domain);
+  if (d == config_.domain) return true;
+  return std::find(config_.other_domains.begin(), config_.other_domains.end(), d) != config_.other_domains.end();
+}
+
+void MailServer::start() {
+  for (const std::string& s : config_.services) {
+    const std::uint16_t port = service_ports().at(s);
+    (void)world_.stack(node_).tcp.listen(port, [this, port](TcpConnection& conn) { accept(conn, port); });
+    listening_.push_back(port);
+  }
+}
+
+void MailServer::stop() {
+  for (const std::uint16_t port : listening_) world_.stack(node_).tcp.stop_listening(port);
+  listening_.clear();
+}
+
+void MailServer::note(const std::string& layer, const std::string& event, const std::string& text) {
+  MailboxTrace t;
+  t.node = world_.net.node(node_).name();
+  t.layer = layer;
+  t.event = event;
+  t.text = text;
+  world_.sim.trace().publish(t);
+}
+
+void MailServer::keep(std::unique_ptr<AnyStreamSession> session) {
+  // Finished sessions go when the next one comes: never from inside their own callbacks.
+  std::erase_if(sessions_, [](const auto& s) { return s->finished(); });
+  sessions_.push_back(std::move(session));
+}
+
+namespace {
+
+template <class Event>
+void publish_error(World& world, NodeId node, const std::string& layer, const Event& e) {
+  ErrorTrace t;
+  t.node = world.net.node(node).name();
+  t.layer = layer;
+  t.event = "protocol-error";
+  t.text = e.text;
+  world.sim.trace().publish(t);
+}
+
+}  // namespace
+
+void MailServer::accept(TcpConnection& conn, std::uint16_t port) {
+  ++connections_;
+  const std::string name = world_.net.node(node_).name();
+  if (port == SmtpPort || port == SubmissionPort) {
+    smtp::ServerConfig sc;
+    sc.domain = config_.domain;
+    sc.role = port == SmtpPort ? smtp::Role::Mta : smtp::Role::Msa;
+    sc.local_domains.push_back(config_.domain);
+    for (const std::string& d : config_.other_domains) sc.local_domains.push_back(d);
+    sc.max_message_size = config_.max_message_size;
+    sc.offer_8bitmime = config_.eight_bit_mime;
+    sc.offer_pipelining = config_.pipelining;
+    sc.offer_auth = port == SubmissionPort;
+    sc.service_unavailable = config_.down;
+    sc.client_address = "[" + conn.remote().address.to_string() + "]";
+    sc.check_recipient = [this](const std::string& mailbox) {
+      const std::string user = mail::local_part(mailbox);
+      if (store_.has_user(user) || config_.lists.count(user) || lower(user) == "postmaster") return smtp::RcptVerdict{};
+      return smtp::RcptVerdict{550, ""};
+    };
+    sc.expand_list = [this](const std::string& list) -> std::optional<std::vector<std::string>> {
+      auto it = config_.lists.find(mail::local_part(list));
+      if (it == config_.lists.end()) return std::nullopt;
+      std::vector<std::string> members;
+      for (const std::string& m : it->second) members.push_back(m.find('@') == std::string::npos ? m + "@" + config_.domain : m);
+      return members;
+    };
+    sc.verify = [this](const std::string& who) {
+      const std::string user = mail::local_part(who);
+      if (store_.has_user(user)) return smtp::VerifyVerdict{250, "<" + user + "@" + config_.domain + ">"};
+      return smtp::VerifyVerdict{550, ""};
+    };
+    sc.authenticate = [this](const std::string& user, const std::string& password) {
+      return store_.check_password(mail::local_part(user).empty() ? user : mail::local_part(user), password);
+    };
+    sc.timestamp = [](Time t) { return mail::format_date(t); };
+    sc.report_data_lines = false;
+    auto session = std::make_unique<StreamSession<smtp::ServerSession>>(
+        world_.sim, conn, StreamSessionOptions{name, "smtp", "S"},
+        [this, port](const smtp::Event& e) {
+          if (e.kind == smtp::EventKind::MessageAccepted)
+            message_accepted(port, e.envelope.mail_from, e.envelope.rcpts, e.data);
+          else if (e.kind == smtp::EventKind::ProtocolError)
+            publish_error(world_, node_, "smtp", e);
+        },
+        nullptr, std::move(sc));
+    session->start_connected();
+    keep(std::move(session));
+  } else if (port == Pop3Port) {
+    pop3::ServerConfig pc;
+    pc.host_name = config_.domain;
+    pc.connection_number = connections_;
+    auto session = std::make_unique<StreamSession<pop3::ServerSession>>(
+        world_.sim, conn, StreamSessionOptions{name, "pop3", "S"},
+        [this](const pop3::Event& e) {
+          if (e.kind == pop3::EventKind::MessageDeleted)
+            note("pop3", "deleted", "deleted message " + std::to_string(e.number) + " of " + e.user + " (" + e.uidl + ")");
+          else if (e.kind == pop3::EventKind::ProtocolError)
+            publish_error(world_, node_, "pop3", e);
+        },
+        nullptr, store_, std::move(pc));
+    session->start_connected();
+    keep(std::move(session));
+  } else if (port == ImapPort) {
+    imap::ServerConfig ic;
+    ic.host_name = config_.domain;
+    auto session = std::make_unique<StreamSession<imap::ServerSession>>(
+        world_.sim, conn, StreamSessionOptions{name, "imap", "S"},
+        [this](const imap::Event& e) {
+          if (e.kind == imap::EventKind::ProtocolError) publish_error(world_, node_, "imap", e);
+        },
+        nullptr, store_, std::move(ic));
+    session->start_connected();
+    keep(std::move(session));
+  }
+}
+
+std::vector<RecipientOutcome> MailServer::deliver_locally(const std::string& mail_from,
+                                                          const std::vector<std::string>& rcpts,
+                                                          const std::string& data) {
+  std::vector<RecipientOutcome> outcomes;
+  // RFC 5321 4.4: the MDA records the envelope sender in Return-Path at final delivery.
+  const std::string stored = "Return-Path: <" + mail_from + ">\r\n" + data;
+  for (const std::string& rcpt : rcpts) {
+    std::string user = mail::local_part(rcpt);
+    if (lower(user) == "postmaster" && !store_.has_user(user) && !store_.users().empty()) user = store_.users().front();
+    std::vector<std::string> mailboxes{user};
+    if (auto list = config_.lists.find(user); list != config_.lists.end()) {
+      mailboxes.clear();
+      for (const std::string& m : list->second) mailboxes.push_back(mail::local_part(m).empty() ? m : mail::local_part(m));
+    }
+    bool any = false;
+    for (const std::string& mailbox : mailboxes) {
+      auto uid = store_.append(mailbox, "INBOX", stored, world_.sim.now());
+      if (!uid) continue;
+      any = true;
+      ++delivered_locally_;
+      note("mail", "delivered",
+           "MDA: stored in " + mailbox + "'s INBOX (UID " + std::to_string(*uid) + ", " + format_bytes(stored.size()) + ")");
+    }
+    outcomes.push_back({rcpt, any ? RecipientOutcome::Status::Delivered : RecipientOutcome::Status::Permanent,
+                        any ? "250 delivered" : "550 " + rcpt + " ... User unknown"});
+  }
+  return outcomes;
+}
+
+void MailServer::message_accepted(std::uint16_t port, const std::string& mail_from,
+                                  const std::vector<std::string>& rcpts, const std::string& data) {
+  (void)port;
+  ++received_;
+  std::vector<std::string> local, remote;
+  for (const std::string& r : rcpts) (is_local_domain(domain_of(r)) ? local : remote).push_back(r);
+  if (!local.empty()) {
+    // Unknown local users were refused at RCPT; a list member that vanished bounces here.
+    std::vector<RecipientOutcome> failed;
+    for (RecipientOutcome& o : deliver_locally(mail_from, local, data))
+      if (o.status != RecipientOutcome::Status::Delivered) failed.push_back(std::move(o));
+    (void)failed;
+  }
+  if (!remote.empty()) {
+    queue_.enqueue(mail_from, remote, data, world_.sim.now());
+    relayed_ += remote.size();
+    run_queue();
+  }
+}
+
+void MailServer::report(nlohmann::ordered_json& out) const {
+  out["app"] = "mail-server";
+  out["host"] = world_.net.node(node_).name();
+  out["domain"] = config_.domain;
+  out["connections"] = connections_;
+  out["messages_received"] = received_;
+  out["recipients_relayed"] = relayed_;
+  out["delivered_locally"] = delivered_locally_;
+  out["bounced"] = bounced_;
+  nlohmann::ordered_json queued = nlohmann::ordered_json::array();
+  for (const Delivery* d : queue_.pending())
+    queued.push_back({{"domain", d->domain}, {"rcpts", d->rcpts}, {"attempts", d->attempts},
+                      {"last_error", d->last_error}});
+  out["queue"] = queued;
+  nlohmann::ordered_json mailboxes = nlohmann::ordered_json::object();
+  for (const std::string& user : store_.users()) {
+    nlohmann::ordered_json folders = nlohmann::ordered_json::object();
+    for (const std::string& name : store_.folder_names(user)) {
+      const mail::Folder* f = store_.folder(user, name);
+      folders[name] = {{"messages", f->messages.size()}, {"unseen", f->unseen()}};
+    }
+    mailboxes[user] = folders;
+  }
+  out["mailboxes"] = mailboxes;
+}
+
+}  // namespace wiresim::email

@@ -1,0 +1,207 @@
+// The user agents, as scenario actions on a host: send-mail (compose with MIME and submit over
+// SMTP), pop3-fetch (download-and-delete or download-and-keep) and imap (a session of
+// commands, which may stay open for the next action, as a mail app on a phone does).
+#include <stb/stb_image_write.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "protocols/email/mail_server.hpp"
+#include "protocols/email/mail_trace.hpp"
+#include "protocols/email/mail_world.hpp"
+#include "protocols/imap/client_session.hpp"
+#include "protocols/mail/address.hpp"
+#include "protocols/mail/date.hpp"
+#include "protocols/mail/message.hpp"
+#include "protocols/mime/builder.hpp"
+#include "protocols/mime/downgrade.hpp"
+#include "protocols/pop3/client_session.hpp"
+#include "protocols/smtp/client_session.hpp"
+#include "sim/core/units.hpp"
+#include "sim/scenario/registry.hpp"
+#include "sim/scenario/table_reader.hpp"
+
+namespace wiresim::email {
+namespace {
+
+void agent_note(World& w, NodeId host, const std::string& layer, const std::string& event, const std::string& text) {
+  AgentTrace t;
+  t.node = w.net.node(host).name();
+  t.layer = layer;
+  t.event = event;
+  t.text = text;
+  w.sim.trace().publish(t);
+}
+
+// Sessions a user agent runs, kept until the world ends (they are few).
+struct AgentSessions : WorldService {
+  explicit AgentSessions(World&) {}
+  std::vector<std::unique_ptr<AnyStreamSession>> sessions;
+  std::uint64_t messages_composed = 0;  // numbers Message-IDs
+  std::map<std::tuple<NodeId, NodeId, std::string>, StreamSession<imap::ClientSession>*> open_imap;
+};
+
+// A small picture with a gradient, as a real PNG (stb), so Wireshark's export shows an image.
+std::string make_png(int width, int height, std::uint64_t seed) {
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(width * height * 3));
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      unsigned char* p = &pixels[static_cast<std::size_t>((y * width + x) * 3)];
+      p[0] = static_cast<unsigned char>(x * 255 / std::max(1, width - 1));
+      p[1] = static_cast<unsigned char>(y * 255 / std::max(1, height - 1));
+      p[2] = static_cast<unsigned char>((seed * 37) & 0xff);
+    }
+  std::string out;
+  stbi_write_png_to_func(
+      [](void* context, void* data, int size) {
+        static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+      },
+      &out, width, height, 3, pixels.data(), width * 3);
+  return out;
+}
+
+struct AttachmentSpec {
+  std::string name;
+  std::uint64_t size = 0;  // 0: a generated picture for .png, else 1 KiB
+};
+
+// "photo.png", "report.pdf:20KB".
+AttachmentSpec parse_attachment(TableReader& t, std::size_t index, const std::string& text) {
+  AttachmentSpec a;
+  const auto colon = text.rfind(':');
+  a.name = colon == std::string::npos ? text : text.substr(0, colon);
+  if (a.name.empty()) t.fail_element("attach", index, "an attachment needs a file name, as in \"photo.png\" or \"notes.pdf:20KB\"");
+  if (colon != std::string::npos) {
+    auto size = parse_bytes(text.substr(colon + 1));
+    if (!size) t.fail_element("attach", index, size.error());
+    a.size = *size;
+  }
+  return a;
+}
+
+std::function<void()> make_send_mail(ActionContext& c) {
+  World& w = c.world;
+  TableReader& t = c.table;
+  const NodeId host = t.node("host");
+  const NodeId server = t.node("server");
+  const auto port = static_cast<std::uint16_t>(t.integer_or("port", 1, 65535, SubmissionPort));
+  smtp::ClientJob job;
+  job.client_host = t.string_or("client-name", w.net.node(host).name());
+  job.use_ehlo = t.boolean_or("ehlo", true);
+  const std::string user = t.string_or("user", "");
+  const std::string password = t.string_or("password", "");
+  if (!user.empty()) {
+    const std::string mechanism = t.choice("auth", {"plain", "login"}, "plain");
+    job.auth = smtp::Credentials{mechanism == "login" ? smtp::AuthMechanism::Login : smtp::AuthMechanism::Plain, user,
+                                 password};
+  }
+  mail::MessageHeader header;
+  header.from = t.string("from");
+  header.to = t.string_list("to");
+  header.cc = t.string_list_or("cc", {});
+  header.bcc = t.string_list_or("bcc", {});
+  header.subject = t.string_or("subject", "");
+  const std::string body = t.string_or("body", "");
+  std::vector<AttachmentSpec> attachments;
+  const std::vector<std::string> attach = t.string_list_or("attach", {});
+  for (std::size_t i = 0; i < attach.size(); ++i) attachments.push_back(parse_attachment(t, i, attach[i]));
+  job.mail_from = mail::parse_address(header.from).addr_spec();
+  if (job.mail_from.empty()) t.fail("from", "'from' needs an address, as in \"Alice <alice@crepes.fr>\"");
+  // RFC 5322 3.6.3: To, Cc and Bcc all go into the envelope; Bcc is left out of the header.
+  for (const auto* list : {&header.to, &header.cc, &header.bcc})
+    for (const std::string& r : *list) job.rcpts.push_back(mail::parse_address(r).addr_spec());
+  return [&w, host, server, port, job, header, body, attachments]() mutable {
+    const std::uint64_t message_number = ++w.service<AgentSessions>().messages_composed;
+    header.date = mail::format_date(w.sim.now());
+    header.message_id = mail::make_message_id(message_number, w.sim.now(), mail::domain_of(job.mail_from));
+    std::string data;
+    if (attachments.empty()) {
+      // A plain RFC 5322 message when it is ASCII; MIME text/plain (8bit) otherwise.
+      const bool ascii = std::all_of(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+      data = ascii ? mail::write_message(header, body) : mime::build_message(header, mime::text_part(body), {true});
+    } else {
+      std::vector<mime::Part> parts{mime::text_part(body)};
+      for (const AttachmentSpec& a : attachments) {
+        std::string content;
+        if (a.size == 0 && mime::guess_mime_type(a.name) == "image/png") {
+          content = make_png(64, 48, message_number);
+        } else {
+          Random& random = w.sim.random("email.attachments");
+          content.resize(a.size ? a.size : 1024);
+          for (char& ch : content) ch = static_cast<char>(random.next_u64() & 0xff);
+        }
+        parts.push_back(mime::attachment(a.name, std::move(content)));
+      }
+      data = mime::build_message(header, mime::multipart("mixed", std::move(parts)), {true});
+    }
+    job.data = data;
+    job.downgrade_8bit = [](std::string_view d) { return mime::to_7bit(d); };
+    auto& sessions = w.service<AgentSessions>();
+    TcpConnection& conn = w.stack(host).tcp.connect({w.net.node(server).address(), port});
+    const std::string from = job.mail_from;
+    const std::vector<std::string> rcpts = job.rcpts;
+    auto session = std::make_unique<StreamSession<smtp::ClientSession>>(
+        w.sim, conn, StreamSessionOptions{w.net.node(host).name(), "smtp", "C"}, nullptr, nullptr, std::move(job));
+    auto* raw = session.get();
+    session->set_event_handler([&w, host, raw, from, rcpts](const smtp::Event& e) {
+      if (e.kind != smtp::EventKind::Finished) return;
+      const smtp::ClientResult& r = raw->engine().result();
+      const std::string outcome(smtp::to_string(r.outcome));
+      const std::string reply = r.code ? std::to_string(r.code) + " " + r.text : r.error;
+      w.service<EmailWorld>().log_sent({w.sim.now(), w.net.node(host).name(), from, rcpts, outcome, reply});
+      agent_note(w, host, "smtp", r.outcome == smtp::Outcome::Delivered ? "sent" : "send-failed",
+                 "user agent: message from " + from + " " +
+                     (r.outcome == smtp::Outcome::Delivered ? "submitted (" + reply + ")" : "not sent: " + reply));
+    });
+    sessions.sessions.push_back(std::move(session));
+  };
+}
+
+std::function<void()> make_pop3_fetch(ActionContext& c) {
+  World& w = c.world;
+  TableReader& t = c.table;
+  const NodeId host = t.node("host");
+  const NodeId server = t.node("server");
+  pop3::ClientConfig config;
+  config.user = t.string("user");
+  config.password = t.string("password");
+  config.use_apop = t.boolean_or("apop", false);
+  config.mode = t.choice("mode", {"delete", "keep"}, "delete") == "keep" ? pop3::Mode::DownloadAndKeep
+                                                                         : pop3::Mode::DownloadAndDelete;
+  if (t.has("top")) config.top_lines = static_cast<std::uint64_t>(t.integer("top", 0, 100000));
+  const auto port = static_cast<std::uint16_t>(t.integer_or("port", 1, 65535, Pop3Port));
+  return [&w, host, server, port, config]() mutable {
+    AgentState& state = w.service<EmailWorld>().agent(host, config.user);
+    config.already_seen_uidls = state.seen_uidls;
+    TcpConnection& conn = w.stack(host).tcp.connect({w.net.node(server).address(), port});
+    auto session = std::make_unique<StreamSession<pop3::ClientSession>>(
+        w.sim, conn, StreamSessionOptions{w.net.node(host).name(), "pop3", "C"}, nullptr, nullptr, config);
+    auto* raw = session.get();
+    const std::string user = config.user;
+    session->set_event_handler([&w, host, raw, user](const pop3::Event& e) {
+      AgentState& agent = w.service<EmailWorld>().agent(host, user);
+      if (e.kind == pop3::EventKind::Done) {
+        for (const pop3::RetrievedMessage& m : raw->engine().messages())
+          agent.downloaded.push_back({w.sim.now(), "pop3", user, m.bytes});
+        agent.seen_uidls = raw->engine().seen_uidls();
+        agent_note(w, host, "pop3", "fetched",
+                   "user agent: " + counted(e.retrieved, "message") + " downloaded for " + user + ", " +
+                       counted(e.deleted, "message") + " deleted on the server");
+      } else if (e.kind == pop3::EventKind::Error || e.kind == pop3::EventKind::LoginFailed) {
+        agent_note(w, host, "pop3", "error", "user agent: " + e.text);
+      }
+    });
+    w.service<AgentSessions>().sessions.push_back(std::move(session));
+  };
+}
+
+}  // namespace
+
+void register_user_agents(Registry& registry) {
+  registry.add_action("send-mail", {"a user agent composes a message (MIME when needed) and submits it over SMTP",
+                                    make_send_mail});
+  registry.add_action("pop3-fetch", {"a user agent downloads mail over POP3 (download-and-delete or -keep)",
+                                     make_pop3_fetch});
+}
+
+}  // namespace wiresim::email
