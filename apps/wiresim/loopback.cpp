@@ -14,6 +14,8 @@
 #include <cstring>
 #include <map>
 
+#include "sim/scenario/stream_session.hpp"
+
 namespace wiresim::loopback {
 namespace {
 
@@ -25,31 +27,32 @@ Time wall_now() {
 
 struct Connection {
   int fd = -1;
-  std::unique_ptr<Session> session;
+  const RealService* service = nullptr;
+  std::unique_ptr<RealSession> session;
   std::string unsent;
   bool closing = false;  // the engine asked to close: send what is left, then close
 };
 
 struct Listener {
   int fd = -1;
-  const Service* service = nullptr;
+  const RealService* service = nullptr;
 };
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
-std::string open_listener(const Service& s, Listener& out, std::uint16_t& bound) {
+std::string open_listener(const RealService& s, std::uint16_t port, Listener& out, std::uint16_t& bound) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return s.name + ": socket: " + std::strerror(errno);
   const int yes = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(s.port);
+  addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // 127.0.0.1 only: nothing outside this machine
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || listen(fd, 16) < 0) {
     const std::string why = std::strerror(errno);
     close(fd);
-    return s.name + ": cannot listen on 127.0.0.1:" + std::to_string(s.port) + ": " + why;
+    return s.name + ": cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + why;
   }
   socklen_t len = sizeof addr;
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -59,10 +62,17 @@ std::string open_listener(const Service& s, Listener& out, std::uint16_t& bound)
   return "";
 }
 
+void print_lines(const Callbacks& callbacks, const Connection& c, const char* speaker, std::string_view bytes) {
+  if (!callbacks.line || bytes.empty()) return;
+  for (const std::string& line : dialogue_lines(bytes, 12)) callbacks.line(c.service->name, speaker, line);
+}
+
 // Moves the engine's output to the socket buffer and writes what the socket takes.
-void pump(Connection& c) {
+void pump(Connection& c, const Callbacks& callbacks) {
   c.session->drain_events();
-  c.unsent += c.session->take_outgoing();
+  const std::string out = c.session->take_outgoing();
+  print_lines(callbacks, c, "S", out);
+  c.unsent += out;
   while (!c.unsent.empty()) {
     const ssize_t n = send(c.fd, c.unsent.data(), c.unsent.size(), MSG_NOSIGNAL);
     if (n <= 0) break;
@@ -73,18 +83,23 @@ void pump(Connection& c) {
 
 }  // namespace
 
-std::string serve(std::vector<Service> services, const std::atomic<bool>& stop,
-                  const std::function<void(const std::string& name, std::uint16_t port)>& on_listening) {
+std::string serve(const std::vector<RealService>& services, int port_offset, bool any_port,
+                  const std::atomic<bool>& stop, const Callbacks& callbacks) {
   std::vector<Listener> listeners(services.size());
+  std::vector<Listening> listening;
   for (std::size_t i = 0; i < services.size(); ++i) {
-    std::uint16_t port = 0;
-    if (std::string error = open_listener(services[i], listeners[i], port); !error.empty()) {
+    const int wanted = any_port ? 0 : services[i].port + port_offset;
+    std::uint16_t bound = 0;
+    std::string error = wanted > 65535 ? services[i].name + ": port " + std::to_string(wanted) + " is above 65535"
+                                       : open_listener(services[i], static_cast<std::uint16_t>(wanted), listeners[i], bound);
+    if (!error.empty()) {
       for (const Listener& l : listeners)
         if (l.fd >= 0) close(l.fd);
       return error;
     }
-    if (on_listening) on_listening(services[i].name, port);
+    listening.push_back({services[i].name, bound});
   }
+  if (callbacks.listening) callbacks.listening(listening);
   std::map<int, Connection> connections;
   while (!stop.load()) {
     std::vector<pollfd> fds;
@@ -105,9 +120,10 @@ std::string serve(std::vector<Service> services, const std::atomic<bool>& stop,
       set_nonblocking(fd);
       Connection& c = connections[fd];
       c.fd = fd;
-      c.session = listeners[i].service->make_session();
+      c.service = listeners[i].service;
+      c.session = c.service->make_session();
       c.session->on_connected(wall_now());
-      pump(c);
+      pump(c, callbacks);
     }
     for (std::size_t i = listeners.size(); i < fds.size(); ++i) {
       auto it = connections.find(fds[i].fd);
@@ -117,11 +133,15 @@ std::string serve(std::vector<Service> services, const std::atomic<bool>& stop,
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
         char buf[16384];
         const ssize_t n = recv(c.fd, buf, sizeof buf, 0);
-        if (n > 0) c.session->on_bytes(std::string_view(buf, static_cast<std::size_t>(n)), wall_now());
+        if (n > 0) {
+          const std::string_view data(buf, static_cast<std::size_t>(n));
+          print_lines(callbacks, c, "C", data);
+          c.session->on_bytes(data, wall_now());
+        }
         else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) gone = true;
       }
       if (gone) c.session->on_closed(wall_now());
-      pump(c);
+      pump(c, callbacks);
       if (gone || (c.closing && c.unsent.empty())) {
         close(c.fd);
         connections.erase(it);
@@ -131,7 +151,7 @@ std::string serve(std::vector<Service> services, const std::atomic<bool>& stop,
     for (auto& [fd, c] : connections)
       if (auto wake = c.session->wake_at(); wake && *wake <= later) {
         c.session->on_timer(later);
-        pump(c);
+        pump(c, callbacks);
       }
   }
   for (auto& [fd, c] : connections) close(fd);

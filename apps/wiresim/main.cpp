@@ -1,11 +1,14 @@
-// The wiresim command: run, check and list scenarios.
+// The wiresim command: run, check and list scenarios, and serve a node's servers to real clients.
 // Exit codes: 0 success, 1 scenario or run error, 2 usage error, 3 an expectation failed.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
+#include "apps/wiresim/loopback.hpp"
 #include "apps/wiresim/progress.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/runner.hpp"
@@ -139,6 +142,56 @@ int list_command() {
   return ExitOk;
 }
 
+std::atomic<bool> serve_stop{false};
+
+struct ServeArgs {
+  std::string file, node;
+  int port_offset = 10000;
+  bool any_port = false;
+  bool quiet = false;
+};
+
+// Runs a node's server engines on 127.0.0.1 for real clients, with the scenario's accounts and
+// mailboxes, until interrupted. Simulated time does not advance: nothing else in the world runs.
+int serve_command(const ServeArgs& args) {
+  auto world = load_scenario_file(args.file);
+  if (!world) {
+    std::cerr << world.error() << "\n";
+    return ExitScenarioError;
+  }
+  World& w = **world;
+  const auto node = w.net.find_node(args.node);
+  if (!node) {
+    std::cerr << "wiresim: serve: no node '" << args.node << "' in " << args.file << "\n";
+    return ExitUsage;
+  }
+  std::vector<RealService> services;
+  for (std::size_t i = 0; i < w.apps.size(); ++i)
+    if (w.app_hosts[i] == *node)
+      for (RealService& s : w.apps[i]->real_services()) services.push_back(std::move(s));
+  if (services.empty()) {
+    std::cerr << "wiresim: serve: '" << args.node << "' runs no server that real clients can use\n";
+    return ExitUsage;
+  }
+  std::signal(SIGINT, [](int) { serve_stop = true; });
+  std::signal(SIGTERM, [](int) { serve_stop = true; });
+  loopback::Callbacks callbacks;
+  callbacks.listening = [&](const std::vector<loopback::Listening>& open) {
+    for (const auto& l : open) std::cout << l.name << " on 127.0.0.1:" << l.port << "\n";
+    std::cout << "serving " << args.node << " until interrupted (Ctrl-C)" << std::endl;
+  };
+  if (!args.quiet)
+    callbacks.line = [](const std::string& service, const std::string& speaker, const std::string& line) {
+      std::cout << service << " " << speaker << ": " << line << std::endl;
+    };
+  const std::string error = loopback::serve(services, args.port_offset, args.any_port, serve_stop, callbacks);
+  if (!error.empty()) {
+    std::cerr << "wiresim: serve: " << error << "\n";
+    return ExitScenarioError;
+  }
+  return ExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -158,6 +211,13 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario without running it");
   check_cmd->add_option("file", check_file, "scenario file (.toml)")->required();
   CLI::App* list_cmd = app.add_subcommand("list", "list the bundled scenarios");
+  ServeArgs serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "let real clients (telnet, curl, smtplib) talk to a node's servers on 127.0.0.1");
+  serve_cmd->add_option("file", serve.file, "scenario file (.toml)")->required();
+  serve_cmd->add_option("node", serve.node, "the node whose servers to run, e.g. hamburger-mail")->required();
+  serve_cmd->add_option("--port-offset", serve.port_offset, "listen on each simulated port plus this (25 -> 10025)");
+  serve_cmd->add_flag("--any-port", serve.any_port, "let the system pick free ports (printed at start)");
+  serve_cmd->add_flag("-q,--quiet", serve.quiet, "do not print the dialogues");
 
   try {
     app.parse(argc, argv);
@@ -172,5 +232,6 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return run_command(run);
   if (check_cmd->parsed()) return check_command(check_file);
   if (list_cmd->parsed()) return list_command();
+  if (serve_cmd->parsed()) return serve_command(serve);
   return ExitUsage;
 }

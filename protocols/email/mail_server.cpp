@@ -127,81 +127,127 @@ void publish_error(World& world, NodeId node, const std::string& layer, const Ev
 
 }  // namespace
 
+smtp::ServerConfig MailServer::smtp_config(std::uint16_t port, const std::string& client_address) {
+  smtp::ServerConfig sc;
+  sc.domain = config_.domain;
+  sc.role = port == SmtpPort ? smtp::Role::Mta : smtp::Role::Msa;
+  sc.local_domains.push_back(config_.domain);
+  for (const std::string& d : config_.other_domains) sc.local_domains.push_back(d);
+  sc.max_message_size = config_.max_message_size;
+  sc.offer_8bitmime = config_.eight_bit_mime;
+  sc.offer_pipelining = config_.pipelining;
+  sc.offer_auth = port == SubmissionPort;
+  sc.service_unavailable = config_.down;
+  sc.client_address = "[" + client_address + "]";
+  sc.check_recipient = [this](const std::string& mailbox) {
+    const std::string user = mail::local_part(mailbox);
+    if (store_.has_user(user) || config_.lists.count(user) || lower(user) == "postmaster") return smtp::RcptVerdict{};
+    return smtp::RcptVerdict{550, ""};
+  };
+  sc.expand_list = [this](const std::string& list) -> std::optional<std::vector<std::string>> {
+    auto it = config_.lists.find(mail::local_part(list));
+    if (it == config_.lists.end()) return std::nullopt;
+    std::vector<std::string> members;
+    for (const std::string& m : it->second) members.push_back(m.find('@') == std::string::npos ? m + "@" + config_.domain : m);
+    return members;
+  };
+  sc.verify = [this](const std::string& who) {
+    const std::string user = mail::local_part(who).empty() ? who : mail::local_part(who);
+    if (store_.has_user(user)) return smtp::VerifyVerdict{250, "<" + user + "@" + config_.domain + ">"};
+    return smtp::VerifyVerdict{550, ""};
+  };
+  sc.authenticate = [this](const std::string& user, const std::string& password) {
+    return store_.check_password(mail::local_part(user).empty() ? user : mail::local_part(user), password);
+  };
+  sc.timestamp = [](Time t) { return mail::format_date(t); };
+  sc.queue_id = [this] { return std::to_string(++queue_ids_); };
+  sc.report_data_lines = false;
+  return sc;
+}
+
+pop3::ServerConfig MailServer::pop3_config() {
+  pop3::ServerConfig pc;
+  pc.host_name = config_.domain;
+  pc.connection_number = connections_;
+  return pc;
+}
+
+imap::ServerConfig MailServer::imap_config() {
+  imap::ServerConfig ic;
+  ic.host_name = config_.domain;
+  return ic;
+}
+
+void MailServer::on_smtp_event(std::uint16_t port, const smtp::Event& e) {
+  if (e.kind == smtp::EventKind::MessageAccepted) message_accepted(port, e.envelope.mail_from, e.envelope.rcpts, e.data);
+  else if (e.kind == smtp::EventKind::ProtocolError) publish_error(world_, node_, "smtp", e);
+}
+
+void MailServer::on_pop3_event(const pop3::Event& e) {
+  if (e.kind == pop3::EventKind::MessageDeleted)
+    note("pop3", "deleted", "POP3 UPDATE: deleted message " + std::to_string(e.number) + " of " + e.user + " (UIDL " + e.uidl + ")");
+  else if (e.kind == pop3::EventKind::ProtocolError)
+    publish_error(world_, node_, "pop3", e);
+}
+
+void MailServer::on_imap_event(const imap::Event& e) {
+  if (e.kind == imap::EventKind::ProtocolError) publish_error(world_, node_, "imap", e);
+}
+
 void MailServer::accept(TcpConnection& conn, std::uint16_t port) {
   ++connections_;
   const std::string name = world_.net.node(node_).name();
+  std::unique_ptr<AnyStreamSession> session;
   if (port == SmtpPort || port == SubmissionPort) {
-    smtp::ServerConfig sc;
-    sc.domain = config_.domain;
-    sc.role = port == SmtpPort ? smtp::Role::Mta : smtp::Role::Msa;
-    sc.local_domains.push_back(config_.domain);
-    for (const std::string& d : config_.other_domains) sc.local_domains.push_back(d);
-    sc.max_message_size = config_.max_message_size;
-    sc.offer_8bitmime = config_.eight_bit_mime;
-    sc.offer_pipelining = config_.pipelining;
-    sc.offer_auth = port == SubmissionPort;
-    sc.service_unavailable = config_.down;
-    sc.client_address = "[" + conn.remote().address.to_string() + "]";
-    sc.check_recipient = [this](const std::string& mailbox) {
-      const std::string user = mail::local_part(mailbox);
-      if (store_.has_user(user) || config_.lists.count(user) || lower(user) == "postmaster") return smtp::RcptVerdict{};
-      return smtp::RcptVerdict{550, ""};
-    };
-    sc.expand_list = [this](const std::string& list) -> std::optional<std::vector<std::string>> {
-      auto it = config_.lists.find(mail::local_part(list));
-      if (it == config_.lists.end()) return std::nullopt;
-      std::vector<std::string> members;
-      for (const std::string& m : it->second) members.push_back(m.find('@') == std::string::npos ? m + "@" + config_.domain : m);
-      return members;
-    };
-    sc.verify = [this](const std::string& who) {
-      const std::string user = mail::local_part(who);
-      if (store_.has_user(user)) return smtp::VerifyVerdict{250, "<" + user + "@" + config_.domain + ">"};
-      return smtp::VerifyVerdict{550, ""};
-    };
-    sc.authenticate = [this](const std::string& user, const std::string& password) {
-      return store_.check_password(mail::local_part(user).empty() ? user : mail::local_part(user), password);
-    };
-    sc.timestamp = [](Time t) { return mail::format_date(t); };
-    sc.report_data_lines = false;
-    auto session = std::make_unique<StreamSession<smtp::ServerSession>>(
+    auto s = std::make_unique<StreamSession<smtp::ServerSession>>(
         world_.sim, conn, StreamSessionOptions{name, "smtp", "S"},
-        [this, port](const smtp::Event& e) {
-          if (e.kind == smtp::EventKind::MessageAccepted)
-            message_accepted(port, e.envelope.mail_from, e.envelope.rcpts, e.data);
-          else if (e.kind == smtp::EventKind::ProtocolError)
-            publish_error(world_, node_, "smtp", e);
-        },
-        nullptr, std::move(sc));
-    session->start_connected();
-    keep(std::move(session));
+        [this, port](const smtp::Event& e) { on_smtp_event(port, e); }, nullptr,
+        smtp_config(port, conn.remote().address.to_string()));
+    s->start_connected();
+    session = std::move(s);
   } else if (port == Pop3Port) {
-    pop3::ServerConfig pc;
-    pc.host_name = config_.domain;
-    pc.connection_number = connections_;
-    auto session = std::make_unique<StreamSession<pop3::ServerSession>>(
-        world_.sim, conn, StreamSessionOptions{name, "pop3", "S"},
-        [this](const pop3::Event& e) {
-          if (e.kind == pop3::EventKind::MessageDeleted)
-            note("pop3", "deleted", "deleted message " + std::to_string(e.number) + " of " + e.user + " (" + e.uidl + ")");
-          else if (e.kind == pop3::EventKind::ProtocolError)
-            publish_error(world_, node_, "pop3", e);
-        },
-        nullptr, store_, std::move(pc));
-    session->start_connected();
-    keep(std::move(session));
+    auto s = std::make_unique<StreamSession<pop3::ServerSession>>(
+        world_.sim, conn, StreamSessionOptions{name, "pop3", "S"}, [this](const pop3::Event& e) { on_pop3_event(e); },
+        nullptr, store_, pop3_config());
+    s->start_connected();
+    session = std::move(s);
   } else if (port == ImapPort) {
-    imap::ServerConfig ic;
-    ic.host_name = config_.domain;
-    auto session = std::make_unique<StreamSession<imap::ServerSession>>(
-        world_.sim, conn, StreamSessionOptions{name, "imap", "S"},
-        [this](const imap::Event& e) {
-          if (e.kind == imap::EventKind::ProtocolError) publish_error(world_, node_, "imap", e);
-        },
-        nullptr, store_, std::move(ic));
-    session->start_connected();
-    keep(std::move(session));
+    auto s = std::make_unique<StreamSession<imap::ServerSession>>(
+        world_.sim, conn, StreamSessionOptions{name, "imap", "S"}, [this](const imap::Event& e) { on_imap_event(e); },
+        nullptr, store_, imap_config());
+    s->start_connected();
+    session = std::move(s);
   }
+  if (session) keep(std::move(session));
+}
+
+std::vector<RealService> MailServer::real_services() {
+  std::vector<RealService> out;
+  for (const std::string& s : config_.services) {
+    const std::uint16_t port = service_ports().at(s);
+    RealService service{s, port, nullptr};
+    if (port == SmtpPort || port == SubmissionPort) {
+      service.make_session = [this, port]() -> std::unique_ptr<RealSession> {
+        ++connections_;
+        return std::make_unique<RealEngineSession<smtp::ServerSession>>(
+            [this, port](const smtp::Event& e) { on_smtp_event(port, e); }, smtp_config(port, "127.0.0.1"));
+      };
+    } else if (port == Pop3Port) {
+      service.make_session = [this]() -> std::unique_ptr<RealSession> {
+        ++connections_;
+        return std::make_unique<RealEngineSession<pop3::ServerSession>>([this](const pop3::Event& e) { on_pop3_event(e); },
+                                                                        store_, pop3_config());
+      };
+    } else {
+      service.make_session = [this]() -> std::unique_ptr<RealSession> {
+        ++connections_;
+        return std::make_unique<RealEngineSession<imap::ServerSession>>([this](const imap::Event& e) { on_imap_event(e); },
+                                                                        store_, imap_config());
+      };
+    }
+    out.push_back(std::move(service));
+  }
+  return out;
 }
 
 std::vector<RecipientOutcome> MailServer::deliver_locally(const std::string& mail_from,

@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "protocols/email/mta_queue.hpp"
+#include "protocols/imap/server_session.hpp"
+#include "protocols/pop3/server_session.hpp"
+#include "protocols/smtp/server_session.hpp"
 #include "protocols/mail/store.hpp"
 #include "sim/scenario/app.hpp"
 #include "sim/scenario/stream_session.hpp"
@@ -46,6 +49,7 @@ class MailServer : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  std::vector<RealService> real_services() override;
 
   mail::Store& store() { return store_; }
   const mail::Store& store() const { return store_; }
@@ -60,6 +64,12 @@ class MailServer : public App {
 
  private:
   void accept(TcpConnection& conn, std::uint16_t port);
+  smtp::ServerConfig smtp_config(std::uint16_t port, const std::string& client_address);
+  pop3::ServerConfig pop3_config();
+  imap::ServerConfig imap_config();
+  void on_smtp_event(std::uint16_t port, const smtp::Event& e);
+  void on_pop3_event(const pop3::Event& e);
+  void on_imap_event(const imap::Event& e);
   void message_accepted(std::uint16_t port, const std::string& mail_from, const std::vector<std::string>& rcpts,
                         const std::string& data);
   void run_queue();
@@ -78,6 +88,7 @@ class MailServer : public App {
   // Attempts in flight, by delivery. shared_ptr: Outbound is complete only in outbound.cpp.
   std::map<std::uint64_t, std::shared_ptr<Outbound>> attempts_;
   std::uint64_t connections_ = 0;
+  std::uint64_t queue_ids_ = 0;  // the "id" in Received: headers, unique on this server
   std::uint64_t received_ = 0, relayed_ = 0, delivered_locally_ = 0, bounced_ = 0;
   std::vector<std::uint16_t> listening_;
   friend class Outbound;

@@ -1,6 +1,5 @@
 // Commands of any state and of Not Authenticated (RFC 3501 6.1, 6.2): CAPABILITY, NOOP, LOGOUT,
 // LOGIN and AUTHENTICATE PLAIN (RFC 4616).
-#include <array>
 
 #include "protocols/imap/server_session.hpp"
 

@@ -298,9 +298,7 @@ void ServerSession::handle_command(std::string text) {
     view_->absorb(*folder, false);
   }
   allow_expunge_ = true;
-  in_command_ = true;
   (this->*spec->handler)(request, cursor);
-  in_command_ = false;
 }
 
 }  // namespace wiresim::imap

@@ -127,7 +127,6 @@ class ServerSession {
   Time now_{};
   Time last_activity_{};
   bool connected_ = false;
-  bool in_command_ = false;  // a tagged command is being answered (RFC 3501 7.4.1)
   bool allow_expunge_ = true;
 };
 

@@ -5,9 +5,11 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 #include "sim/core/time.hpp"
 #include "sim/net/node.hpp"
+#include "sim/scenario/real_service.hpp"
 
 namespace wiresim {
 
@@ -23,6 +25,8 @@ class App {
   // What the app adds to the run's JSON report (lookups made, cache contents, attempts...);
   // leaving `out` untouched adds nothing. Keys in a fixed order, values from simulation state.
   virtual void report(nlohmann::ordered_json& out) const { (void)out; }
+  // The engines a server app can also run for real clients (`wiresim serve`); none by default.
+  virtual std::vector<RealService> real_services() { return {}; }
 };
 
 struct Verdict {

@@ -334,6 +334,7 @@ void Loader::read_apps() {
     world_->sim.schedule_at(Time{} + start, [raw] { raw->start(); });
     if (stop) world_->sim.schedule_at(Time{} + *stop, [raw] { raw->stop(); });
     world_->apps.push_back(std::move(app));
+    world_->app_hosts.push_back(node);
   }
 }
 

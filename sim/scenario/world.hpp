@@ -82,6 +82,7 @@ class World {
   Network net;
   ScenarioInfo info;
   std::vector<std::unique_ptr<App>> apps;
+  std::vector<NodeId> app_hosts;  // app_hosts[i] is the node apps[i] runs on
   std::vector<PlacedExpectation> expectations;
   std::vector<CapturePoint> capture_points;
 

@@ -33,18 +33,13 @@ TEST_CASE("a second session sees expunges, new mail and flag changes at its next
     Device laptop(*store);
     Device phone(*store);
     CHECK(laptop.say("l1 STORE 2 +FLAGS (\\Deleted)\r\nl2 EXPUNGE\r\nl3 STORE 1 +FLAGS.SILENT (\\Flagged)\r\n", bytewise) ==
-          "* 2 FETCH (FLAGS (\\Deleted))\r\nl3 OK STORE completed\r\n"
-          "* 2 EXPUNGE\r\nl2 OK EXPUNGE completed\r\nl3 OK STORE completed\r\n"
-          .substr(0, 0) +
-              "* 2 FETCH (FLAGS (\\Deleted))\r\nl1 OK STORE completed\r\n* 2 EXPUNGE\r\nl2 OK EXPUNGE completed\r\n"
+          "* 2 FETCH (FLAGS (\\Deleted))\r\nl1 OK STORE completed\r\n* 2 EXPUNGE\r\nl2 OK EXPUNGE completed\r\n"
               "l3 OK STORE completed\r\n");
-    CHECK(laptop.say("l4 APPEND INBOX {21}\r\nSubject: new\r\n\r\nhey\r\n", bytewise) ==
+    CHECK(laptop.say("l4 APPEND INBOX {21}\r\nSubject: new\r\n\r\nhey\r\n\r\n", bytewise) ==
           "+ Ready for literal data\r\n* 3 EXISTS\r\n* 2 RECENT\r\nl4 OK APPEND completed\r\n");
     CHECK(phone.say("p1 NOOP\r\n", bytewise) ==
-          "* 2 EXPUNGE\r\n* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\np1 OK NOOP completed\r\n"
-          .substr(0, 0) +
-              "* 2 EXPUNGE\r\n* 3 EXISTS\r\n* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\np1 OK NOOP completed\r\n");
-    CHECK(phone.say("p2 FETCH 3 (UID FLAGS)\r\n", bytewise) == "* 3 FETCH (UID 5 FLAGS ())\r\np2 OK FETCH completed\r\n");
+          "* 2 EXPUNGE\r\n* 3 EXISTS\r\n* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\np1 OK NOOP completed\r\n");
+    CHECK(phone.say("p2 FETCH 3 (UID FLAGS)\r\n", bytewise) == "* 3 FETCH (UID 4 FLAGS ())\r\np2 OK FETCH completed\r\n");
   }
 }
 

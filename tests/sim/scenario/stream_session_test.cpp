@@ -55,6 +55,7 @@ struct ToyServer {
 
 // Client: sends its script one line per reply after the greeting.
 struct ToyClient {
+  explicit ToyClient(std::vector<std::string> lines) : script(std::move(lines)) {}
   std::vector<std::string> script;
   std::size_t next = 0;
   std::string out, in;
