@@ -195,6 +195,69 @@ std::function<void()> make_pop3_fetch(ActionContext& c) {
   };
 }
 
+// RFC 3501 4.3: a quoted string, with \ and " escaped.
+std::string imap_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+// Whether a FETCH hands over whole messages (not just headers, sizes or flags).
+bool fetches_whole_messages(const std::string& command) {
+  std::string upper;
+  for (char ch : command) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (upper.find("FETCH") == std::string::npos || upper.find("]<") != std::string::npos) return false;  // partial
+  return upper.find("BODY[]") != std::string::npos || upper.find("BODY.PEEK[]") != std::string::npos ||
+         upper.find("RFC822)") != std::string::npos || upper.find("RFC822 ") != std::string::npos;
+}
+
+std::function<void()> make_imap(ActionContext& c) {
+  World& w = c.world;
+  TableReader& t = c.table;
+  const NodeId host = t.node("host");
+  const NodeId server = t.node("server");
+  const std::string user = t.string("user");
+  const std::string password = t.string_or("password", "");
+  const std::vector<std::string> commands = t.string_list("commands");
+  for (std::size_t i = 0; i < commands.size(); ++i)
+    if (commands[i].empty() || commands[i].find('\n') != std::string::npos)
+      t.fail_element("commands", i, "an IMAP command is one line without its tag, as in \"SELECT INBOX\"");
+  const bool keep_open = t.boolean_or("keep-open", false);
+  const auto port = static_cast<std::uint16_t>(t.integer_or("port", 1, 65535, ImapPort));
+  return [&w, host, server, user, password, commands, keep_open, port] {
+    auto& sessions = w.service<AgentSessions>();
+    const auto key = std::make_tuple(host, server, user);
+    StreamSession<imap::ClientSession>* session = nullptr;
+    if (auto it = sessions.open_imap.find(key); it != sessions.open_imap.end() && !it->second->finished()) {
+      session = it->second;
+    } else {
+      TcpConnection& conn = w.stack(host).tcp.connect({w.net.node(server).address(), port});
+      auto owned = std::make_unique<StreamSession<imap::ClientSession>>(
+          w.sim, conn, StreamSessionOptions{w.net.node(host).name(), "imap", "C"}, nullptr, nullptr);
+      session = owned.get();
+      session->set_event_handler([&w, host, user](const imap::Event& e) {
+        if (e.kind != imap::EventKind::Completed) return;
+        if (e.status != "OK") {
+          agent_note(w, host, "imap", "error", "user agent: " + e.command + " failed: " + e.status + " " + e.text);
+          return;
+        }
+        if (!fetches_whole_messages(e.command)) return;
+        AgentState& agent = w.service<EmailWorld>().agent(host, user);
+        for (const std::string& literal : e.literals) agent.downloaded.push_back({w.sim.now(), "imap", user, literal});
+      });
+      sessions.open_imap[key] = session;
+      sessions.sessions.push_back(std::move(owned));
+      session->engine().request("LOGIN " + imap_quoted(user) + " " + imap_quoted(password));
+    }
+    for (const std::string& command : commands) session->engine().request(command);
+    if (!keep_open) session->engine().request("LOGOUT");
+    session->flush();
+  };
+}
+
 }  // namespace
 
 void register_user_agents(Registry& registry) {
@@ -202,6 +265,8 @@ void register_user_agents(Registry& registry) {
                                     make_send_mail});
   registry.add_action("pop3-fetch", {"a user agent downloads mail over POP3 (download-and-delete or -keep)",
                                      make_pop3_fetch});
+  registry.add_action("imap", {"a user agent runs IMAP commands (LOGIN first); keep-open leaves the session for later",
+                               make_imap});
 }
 
 }  // namespace wiresim::email

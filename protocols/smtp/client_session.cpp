@@ -47,6 +47,7 @@ ClientSession::ClientSession(ClientJob job) : job_(std::move(job)) {
 
 void ClientSession::on_connected(Time now) {
   if (done_) return;
+  connected_ = true;
   pending_.push_back({Step::Greeting, "(greeting)", 0});
   arm_timer(now);
 }
@@ -84,8 +85,8 @@ void ClientSession::on_closed(Time now) {
     finish("smtp: the server closed the connection");
     return;
   }
-  std::string error = "the connection was lost";
-  if (!pending_.empty()) {
+  std::string error = connected_ ? "the connection was lost" : "could not connect to the server";
+  if (connected_ && !pending_.empty()) {
     error += " while waiting for the reply to ";
     error += pending_.front().command;
   }

@@ -76,6 +76,7 @@ class ClientSession {
   std::string wire_data_;                  // the dot-stuffed message
   std::optional<Time> deadline_;
   bool done_ = false;
+  bool connected_ = false;  // TCP came up; a close before it means the server was unreachable
   std::string out_;
   std::vector<Event> events_;
 };

@@ -269,13 +269,14 @@ void ServerSession::mail(const std::string& argument) {
       return;
     }
     if (keyword == "SIZE") {
-      // RFC 1870 6: SIZE=<digits>; a declared size over the limit is refused now, not after DATA.
-      if (!is_digits(value) || value.size() > 18) {
+      // RFC 1870 4 and 6: SIZE=1*20DIGIT; a declared size over the limit is refused now, not
+      // after DATA. 19 or 20 digits are valid syntax, only too big for stoull: over any limit.
+      if (!is_digits(value) || value.size() > 20) {
         reject(501, with_status("5.5.4", "Syntax error in parameters or arguments"), "SIZE=<number of octets>",
                current_line_);
         return;
       }
-      if (std::stoull(value) > config_.max_message_size) {
+      if (value.size() > 18 || std::stoull(value) > config_.max_message_size) {
         reply(552, with_status("5.3.4", "Message size exceeds fixed maximum message size"));
         return;
       }

@@ -58,6 +58,7 @@ class StreamSession : public AnyStreamSession {
       engine_.on_bytes(data, sim_.now());
       flush();
     };
+    conn_.on_send_space = [this] { write_pending(); };
     conn_.on_peer_closed = [this] {
       if (!closed_) engine_.on_closed(sim_.now());
       closed_ = true;
@@ -78,6 +79,7 @@ class StreamSession : public AnyStreamSession {
     // The connection outlives us (the stack keeps it for its statistics): cut it loose.
     conn_.on_connected = nullptr;
     conn_.on_data = nullptr;
+    conn_.on_send_space = nullptr;
     conn_.on_peer_closed = nullptr;
     conn_.on_closed = nullptr;
   }
@@ -105,18 +107,32 @@ class StreamSession : public AnyStreamSession {
       for (std::string& line : dialogue_lines(out, options_.max_lines_per_write))
         sim_.trace().publish(AppMessage{options_.node, options_.protocol, options_.speaker, std::move(line),
                                 static_cast<std::int64_t>(conn_.id())});
-      conn_.send(out);
+      unsent_ += out;
+      write_pending();
     }
     for (const Event& e : engine_.take_events())
       if (on_event_) on_event_(e);
     if (engine_.wants_close() && !close_requested_ && !closed_) {
       close_requested_ = true;
-      conn_.close();
+      close_when_sent();
     }
     arm_timer();
   }
 
  private:
+  // TCP takes what its send buffer has room for; the rest waits for on_send_space.
+  void write_pending() {
+    if (!unsent_.empty() && !closed_) unsent_.erase(0, conn_.send(unsent_));
+    close_when_sent();
+  }
+
+  void close_when_sent() {
+    if (close_requested_ && unsent_.empty() && !close_sent_ && !closed_) {
+      close_sent_ = true;
+      conn_.close();
+    }
+  }
+
   void arm_timer() {
     const std::optional<Time> wake = closed_ ? std::nullopt : engine_.wake_at();
     if (wake == armed_for_) return;
@@ -148,7 +164,8 @@ class StreamSession : public AnyStreamSession {
   std::function<void()> on_finished_;
   std::optional<EventId> timer_;
   std::optional<Time> armed_for_;
-  bool closed_ = false, close_requested_ = false, finished_ = false;
+  std::string unsent_;  // written by the engine, not yet taken by TCP
+  bool closed_ = false, close_requested_ = false, close_sent_ = false, finished_ = false;
 };
 
 }  // namespace wiresim

@@ -33,6 +33,10 @@ struct ToyServer {
       const std::string line = in.substr(0, nl);
       in.erase(0, nl + 2);
       events.push_back({"got " + line});
+      if (line == "BIG") {
+        out += std::string(1 << 20, 'x') + "\r\n";  // far more than TCP's send buffer
+        continue;
+      }
       if (line == "QUIT") {
         out += "+ bye\r\n";
         close = true;
@@ -60,11 +64,13 @@ struct ToyClient {
   std::size_t next = 0;
   std::string out, in;
   std::vector<ToyEvent> events;
+  std::size_t received = 0;
   void on_connected(Time) {}
   void on_bytes(std::string_view data, Time) {
+    received += data.size();
     in += data;
     for (std::size_t nl; (nl = in.find("\r\n")) != std::string::npos;) {
-      events.push_back({"reply " + in.substr(0, nl)});
+      events.push_back({"reply " + in.substr(0, std::min<std::size_t>(nl, 40))});
       in.erase(0, nl + 2);
       if (next < script.size()) out += script[next++] + "\r\n";
     }
@@ -130,4 +136,12 @@ TEST_CASE("a stream session turns the engine's wake-up time into a timer") {
   const auto idle = transcript.find("S: + idle");
   REQUIRE(idle != std::string::npos);
   CHECK(transcript.find("[   5.0", idle - 30) != std::string::npos);
+}
+
+TEST_CASE("a stream session holds what TCP cannot take yet and sends it as the buffer drains") {
+  Pair p({"BIG", "QUIT"});
+  const std::string transcript = p.run();
+  CHECK(p.client->engine().received == std::string("+ hello\r\n").size() + (1 << 20) + 2 + std::string("+ bye\r\n").size());
+  CHECK(p.server_events == std::vector<std::string>{"got BIG", "got QUIT", "closed"});
+  CHECK(transcript.find("S: xxxx") != std::string::npos);
 }
