@@ -270,13 +270,14 @@ void ServerSession::mail(const std::string& argument) {
     }
     if (keyword == "SIZE") {
       // RFC 1870 4 and 6: SIZE=1*20DIGIT; a declared size over the limit is refused now, not
-      // after DATA. 19 or 20 digits are valid syntax, only too big for stoull: over any limit.
+      // after DATA. Past 18 significant digits a size is valid, only over any limit we keep.
       if (!is_digits(value) || value.size() > 20) {
         reject(501, with_status("5.5.4", "Syntax error in parameters or arguments"), "SIZE=<number of octets>",
                current_line_);
         return;
       }
-      if (value.size() > 18 || std::stoull(value) > config_.max_message_size) {
+      const std::string digits = value.substr(std::min(value.find_first_not_of('0'), value.size()));
+      if (digits.size() > 18 || (!digits.empty() && std::stoull(digits) > config_.max_message_size)) {
         reply(552, with_status("5.3.4", "Message size exceeds fixed maximum message size"));
         return;
       }
