@@ -3,29 +3,14 @@
 // then review the diff.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include "tests/support.hpp"
 
 using namespace wiresim;
 
 static void check_golden(const std::string& scenario, const std::string& golden) {
-  const std::string root = WIRESIM_SOURCE_DIR;
-  auto w = load_scenario_file(root + "/scenarios/" + scenario);
+  auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/" + scenario);
   REQUIRE_MESSAGE(w.ok(), w.error());
-  const std::string transcript = test::run_transcript(**w);
-  const std::string path = root + "/tests/golden/" + golden;
-  if (std::getenv("WIRESIM_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << transcript;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing golden file " << path);
-  std::ostringstream expected;
-  expected << in.rdbuf();
-  CHECK(transcript == expected.str());
+  test::compare_golden(test::run_transcript(**w), golden);
 }
 
 TEST_CASE("golden transcript: echo across three routers with a link failure") {
@@ -34,4 +19,20 @@ TEST_CASE("golden transcript: echo across three routers with a link failure") {
 
 TEST_CASE("golden transcript: TCP bulk transfer over a lossy bottleneck") {
   check_golden("basics/tcp-bulk-lossy.toml", "tcp-bulk-lossy.txt");
+}
+
+TEST_CASE("golden transcript: Alice sends a message to Bob") {
+  check_golden("email/alice-to-bob.toml", "email/alice-to-bob.txt");
+}
+
+TEST_CASE("golden transcript: VRFY and EXPN by telnet, then a mailing list") {
+  check_golden("email/mailing-list.toml", "email/mailing-list.txt");
+}
+
+TEST_CASE("golden transcript: an unknown recipient, 550 and a bounce") {
+  check_golden("email/unknown-recipient.toml", "email/unknown-recipient.txt");
+}
+
+TEST_CASE("golden transcript: POP3 download-and-delete vs download-and-keep") {
+  check_golden("email/pop3-delete-vs-keep.toml", "email/pop3-delete-vs-keep.txt");
 }

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -47,6 +49,21 @@ inline const TcpConnection& connection(const World& w, std::string_view node, st
   const auto& list = w.stack(*id).tcp.connections();
   REQUIRE(index < list.size());
   return *list[index];
+}
+
+// Compares `text` with tests/golden/<relative>; WIRESIM_UPDATE_GOLDEN=1 rewrites the file
+// instead (then review the diff).
+inline void compare_golden(const std::string& text, const std::string& relative) {
+  const std::string path = std::string(WIRESIM_SOURCE_DIR) + "/tests/golden/" + relative;
+  if (std::getenv("WIRESIM_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << text;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing golden file " << path);
+  std::ostringstream expected;
+  expected << in.rdbuf();
+  CHECK(text == expected.str());
 }
 
 }  // namespace wiresim::test

@@ -4,10 +4,6 @@
 // WIRESIM_UPDATE_GOLDEN=1 ./wiresim_tests, then review the diff.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include "protocols/dns/dns_world.hpp"
 #include "sim/scenario/runner.hpp"
 #include "tests/support.hpp"
@@ -16,18 +12,7 @@ using namespace wiresim;
 
 namespace {
 
-void compare(const std::string& text, const std::string& golden) {
-  const std::string path = std::string(WIRESIM_SOURCE_DIR) + "/tests/golden/dns/" + golden;
-  if (std::getenv("WIRESIM_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << text;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "missing golden file " << path);
-  std::ostringstream expected;
-  expected << in.rdbuf();
-  CHECK(text == expected.str());
-}
+void compare(const std::string& text, const std::string& golden) { test::compare_golden(text, "dns/" + golden); }
 
 std::unique_ptr<World> load_dns(const std::string& scenario) {
   auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/dns/" + scenario + ".toml");
