@@ -175,6 +175,9 @@ pop3::ServerConfig MailServer::pop3_config() {
 imap::ServerConfig MailServer::imap_config() {
   imap::ServerConfig ic;
   ic.host_name = config_.domain;
+  // RFC 3501 2.3.3: INTERNALDATE is the time of final delivery, so it must read the calendar
+  // the Received and Date fields are written in.
+  ic.epoch = mail::DefaultEpoch;
   return ic;
 }
 

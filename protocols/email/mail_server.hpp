@@ -61,6 +61,11 @@ class MailServer : public App {
   std::vector<RecipientOutcome> deliver_locally(const std::string& mail_from, const std::vector<std::string>& rcpts,
                                                 const std::string& data);
   void set_down(bool down) { config_.down = down; }
+  // Takes a message as the MSA would (local recipients stored, the others queued for relay):
+  // for services on this host that compose mail themselves, such as webmail.
+  void submit(const std::string& mail_from, const std::vector<std::string>& rcpts, const std::string& data) {
+    message_accepted(SubmissionPort, mail_from, rcpts, data);
+  }
 
  private:
   void accept(TcpConnection& conn, std::uint16_t port);

@@ -1,4 +1,5 @@
 #include "protocols/email/mail_server.hpp"
+#include "protocols/email/webmail.hpp"
 #include "sim/scenario/registry.hpp"
 
 namespace wiresim::email {
@@ -10,6 +11,7 @@ void register_protocol(Registry& registry) {
   registry.add_app("mail-server", {"a domain's mail server: MTA (25), MSA (587), MDA, POP3 (110) and IMAP (143)",
                                    [](AppContext& c) { return std::make_unique<MailServer>(c); }});
   register_user_agents(registry);
+  register_webmail(registry);
   register_expectations(registry);
   registry.add_event_kind("mail.queue", "the MTA queued, tried, delivered, deferred or bounced a message");
   registry.add_event_kind("mail.mailbox", "a message was stored in or removed from a mailbox");
