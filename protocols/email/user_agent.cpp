@@ -105,11 +105,21 @@ std::function<void()> make_send_mail(ActionContext& c) {
   std::vector<AttachmentSpec> attachments;
   const std::vector<std::string> attach = t.string_list_or("attach", {});
   for (std::size_t i = 0; i < attach.size(); ++i) attachments.push_back(parse_attachment(t, i, attach[i]));
-  job.mail_from = mail::parse_address(header.from).addr_spec();
-  if (job.mail_from.empty()) t.fail("from", "'from' needs an address, as in \"Alice <alice@crepes.fr>\"");
+  const mail::Address sender = mail::parse_address(header.from);
+  if (sender.domain.empty())
+    t.fail("from", "'from' needs an address with a domain, as in \"Alice <alice@crepes.fr>\"; got \"" + header.from + "\"");
+  job.mail_from = sender.addr_spec();
   // RFC 5322 3.6.3: To, Cc and Bcc all go into the envelope; Bcc is left out of the header.
-  for (const auto* list : {&header.to, &header.cc, &header.bcc})
-    for (const std::string& r : *list) job.rcpts.push_back(mail::parse_address(r).addr_spec());
+  for (const char* key : {"to", "cc", "bcc"}) {
+    const std::vector<std::string>& list = key[0] == 't' ? header.to : key[0] == 'c' ? header.cc : header.bcc;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const mail::Address a = mail::parse_address(list[i]);
+      if (a.domain.empty())
+        t.fail_element(key, i, "a recipient needs an address with a domain, as in \"bob@hamburger.edu\"; got \"" + list[i] + "\"");
+      job.rcpts.push_back(a.addr_spec());
+    }
+  }
+  if (job.rcpts.empty()) t.fail("to", "a message needs at least one recipient in 'to', 'cc' or 'bcc'");
   return [&w, host, server, port, job, header, body, attachments]() mutable {
     const std::uint64_t message_number = ++w.service<AgentSessions>().messages_composed;
     header.date = mail::format_date(w.sim.now());
