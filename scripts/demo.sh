@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec build/wiresim run scenarios/dns/cache-cold-warm.toml --transcript --pcap out/ --report out/report.json
+exec build/wiresim run scenarios/email/alice-to-bob.toml --transcript --pcap out/ --report out/report.json
