@@ -9,24 +9,6 @@
 namespace wiresim::imap {
 namespace {
 
-// Text with every literal's data replaced by nothing (its "{n}" stays), and the data collected.
-std::string split_literals(std::string_view text, std::vector<std::string>* literals) {
-  std::string out;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t crlf = text.find("\r\n", pos);
-    out += text.substr(pos, crlf == std::string_view::npos ? text.npos : crlf - pos);
-    if (crlf == std::string_view::npos) break;
-    const std::size_t open = text.rfind('{', crlf);
-    std::uint64_t n = 0;
-    for (std::size_t i = open + 1; i < crlf && text[i] >= '0' && text[i] <= '9'; ++i) n = n * 10 + (text[i] - '0');
-    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(n, text.size() - crlf - 2));
-    if (literals) literals->emplace_back(text.substr(crlf + 2, size));
-    pos = crlf + 2 + size;
-  }
-  return out;
-}
-
 std::optional<std::uint32_t> leading_number(std::string_view text, std::string_view* rest) {
   std::uint32_t n = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -57,7 +39,8 @@ std::string ClientSession::request(std::string command, std::string_view literal
 
 std::string ClientSession::request(std::string command) {
   Pending p;
-  p.tag = "a" + std::to_string(next_tag_++);
+  p.tag = "a";
+  p.tag += std::to_string(next_tag_++);  // not "a" + ...: GCC 12 warns falsely (-Wrestrict, bug 105651)
   p.command = split_literals(command, nullptr);
   // Cut the wire text after every synchronizing literal marker: the rest waits for "+".
   const std::string wire = p.tag + " " + command + "\r\n";

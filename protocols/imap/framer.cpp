@@ -115,4 +115,21 @@ std::optional<Frame> Framer::next() {
   }
 }
 
+std::string split_literals(std::string_view text, std::vector<std::string>* literals) {
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t crlf = text.find("\r\n", pos);
+    out += text.substr(pos, crlf == std::string_view::npos ? text.npos : crlf - pos);
+    if (crlf == std::string_view::npos) break;
+    const std::size_t open = text.rfind('{', crlf);
+    std::uint64_t n = 0;
+    for (std::size_t i = open + 1; i < crlf && text[i] >= '0' && text[i] <= '9'; ++i) n = n * 10 + (text[i] - '0');
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(n, text.size() - crlf - 2));
+    if (literals) literals->emplace_back(text.substr(crlf + 2, size));
+    pos = crlf + 2 + size;
+  }
+  return out;
+}
+
 }  // namespace wiresim::imap

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wiresim::imap {
 
@@ -48,5 +49,10 @@ class Framer {
   std::uint64_t discard_left_ = 0;  // octets of a refused non-synchronizing literal still to skip
   bool discarding_line_ = false;    // skipping the rest of an over-long line
 };
+
+// A Complete frame's text with every literal's data left out (its "{n}" stays), and the data
+// appended to `literals` if given: "a1 APPEND Sent {310}". Every CRLF inside an assembled frame
+// follows a literal marker.
+std::string split_literals(std::string_view text, std::vector<std::string>* literals = nullptr);
 
 }  // namespace wiresim::imap

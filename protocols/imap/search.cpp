@@ -5,6 +5,7 @@
 
 #include "protocols/imap/date_time.hpp"
 #include "protocols/imap/header_fields.hpp"
+#include "protocols/mail/date.hpp"
 
 namespace wiresim::imap {
 namespace {
@@ -168,7 +169,7 @@ bool has_keyword(const SearchContext& c, const std::string& keyword) {
 std::optional<std::int64_t> sent_day(const SearchContext& c) {
   const auto fields = split_fields(header_block(c.message.bytes));
   const RawField* date = find_field(fields, "Date");
-  return date ? parse_header_date(date->value) : std::nullopt;
+  return date ? mail::parse_day(date->value) : std::nullopt;  // the zone is ignored, as RFC 3501 6.4.4 allows
 }
 
 }  // namespace
@@ -189,7 +190,7 @@ std::optional<SearchKey> parse_search(Cursor& cursor, bool* bad_charset) {
 }
 
 bool matches(const SearchKey& key, const SearchContext& c) {
-  const std::int64_t day = day_number(c.message.internal_date, c.epoch);
+  const std::int64_t day = mail::day_number(c.message.internal_date, c.epoch);
   switch (key.kind) {
     case K::And:
       for (const SearchKey& k : key.children)

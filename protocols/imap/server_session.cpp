@@ -8,23 +8,6 @@
 namespace wiresim::imap {
 namespace {
 
-// The command with literal data left out: "a1 APPEND Sent {310}" (every CRLF inside an
-// assembled command follows a literal marker).
-std::string summarize(std::string_view text) {
-  std::string out;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t crlf = text.find("\r\n", pos);
-    out += text.substr(pos, crlf == std::string_view::npos ? text.npos : crlf - pos);
-    if (crlf == std::string_view::npos) break;
-    const std::size_t open = text.rfind('{', crlf);
-    std::uint64_t n = 0;
-    for (std::size_t i = open + 1; i < crlf && text[i] >= '0' && text[i] <= '9'; ++i) n = n * 10 + (text[i] - '0');
-    pos = crlf + 2 + static_cast<std::size_t>(std::min<std::uint64_t>(n, text.size() - crlf - 2));
-  }
-  return out;
-}
-
 std::string state_hint(ServerState state) {
   switch (state) {
     case ServerState::NotAuthenticated: return "LOGIN first";
@@ -249,7 +232,7 @@ void ServerSession::bad(const Request& request, std::string_view text) {
 
 void ServerSession::handle_command(std::string text) {
   Request request;
-  request.summary = summarize(text);
+  request.summary = split_literals(text);  // "a1 APPEND Sent {310}"
   Cursor cursor(text);
   // RFC 3501 2.2.1: every command starts with a tag; without one only "* BAD" can answer.
   const auto tag = cursor.token(is_tag_char, "a tag");

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "protocols/mail/cfws.hpp"
 #include "protocols/mail/message.hpp"
 
 namespace wiresim::mail {
@@ -49,28 +50,14 @@ std::string clock_text(std::int64_t seconds_of_day) {
 }
 
 // A little scanner over the date text: numbers, words and single punctuation characters, with
-// whitespace and RFC 5322 comments skipped between them.
+// CFWS and the double quotes around an IMAP date skipped between them.
 struct Scanner {
   std::string_view text;
   std::size_t pos = 0;
 
   void skip_space() {
-    while (pos < text.size()) {
-      const char c = text[pos];
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"') {
-        ++pos;
-      } else if (c == '(') {
-        int level = 0;
-        while (pos < text.size()) {
-          if (text[pos] == '(') ++level;
-          if (text[pos] == ')' && --level == 0) break;
-          ++pos;
-        }
-        if (pos < text.size()) ++pos;
-      } else {
-        break;
-      }
-    }
+    pos = skip_cfws(text, pos);
+    while (pos < text.size() && text[pos] == '"') pos = skip_cfws(text, pos + 1);
   }
   bool at_end() {
     skip_space();
@@ -103,12 +90,6 @@ struct Scanner {
     return text.substr(start, pos - start);
   }
 };
-
-std::optional<unsigned> month_number(std::string_view name) {
-  for (unsigned i = 0; i < 12; ++i)
-    if (iequals(name, MonthNames[i])) return i + 1;
-  return std::nullopt;
-}
 
 unsigned days_in_month(std::int64_t year, unsigned month) {
   static constexpr unsigned Days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -183,6 +164,12 @@ std::optional<DateTime> scan(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<unsigned> month_number(std::string_view name) {
+  for (unsigned i = 0; i < 12; ++i)
+    if (iequals(name, MonthNames[i])) return i + 1;
+  return std::nullopt;
+}
 
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
   // H. Hinnant's days_from_civil: exact for the proleptic Gregorian calendar.

@@ -25,6 +25,9 @@ std::string format_unix_date(std::int64_t unix_seconds);
 // RFC 3501 9 date-time, as INTERNALDATE shows it: "01-Jan-2024 09:00:00 +0000".
 std::string format_imap_date_time(Time t, std::int64_t epoch_unix_seconds = DefaultEpoch);
 
+// 1-12 for "Jan".."Dec" (RFC 5322 3.3 month names, any case); nullopt for anything else.
+std::optional<unsigned> month_number(std::string_view name);
+
 // Days since 1970-01-01 of a calendar date, and back.
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 struct CivilDate {

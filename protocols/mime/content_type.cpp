@@ -1,5 +1,6 @@
 #include "protocols/mime/content_type.hpp"
 
+#include "protocols/mail/cfws.hpp"
 #include "protocols/mail/message.hpp"
 
 namespace wiresim::mime {
@@ -20,28 +21,7 @@ struct Lexer {
   std::string_view text;
   std::size_t pos = 0;
 
-  void skip_cfws() {
-    while (pos < text.size()) {
-      const char c = text[pos];
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-        ++pos;
-      } else if (c == '(') {
-        int level = 0;
-        while (pos < text.size()) {
-          if (text[pos] == '\\') {
-            pos += 2;
-            continue;
-          }
-          if (text[pos] == '(') ++level;
-          if (text[pos] == ')' && --level == 0) break;
-          ++pos;
-        }
-        if (pos < text.size()) ++pos;
-      } else {
-        break;
-      }
-    }
-  }
+  void skip_cfws() { pos = mail::skip_cfws(text, pos); }
   bool at_end() {
     skip_cfws();
     return pos >= text.size();

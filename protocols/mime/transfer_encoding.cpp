@@ -100,6 +100,31 @@ std::string base64_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> base64_decode_strict(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    std::uint32_t group = 0;
+    std::size_t padding = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const char c = text[i + k];
+      if (c == '=' && last && k >= 2) {
+        ++padding;
+        group <<= 6;
+        continue;
+      }
+      const int v = base64_value(c);
+      if (v < 0 || padding > 0) return std::nullopt;  // a digit after "=" is malformed too
+      group = group << 6 | static_cast<std::uint32_t>(v);
+    }
+    out += static_cast<char>((group >> 16) & 0xff);
+    if (padding < 2) out += static_cast<char>((group >> 8) & 0xff);
+    if (padding < 1) out += static_cast<char>(group & 0xff);
+  }
+  return out;
+}
+
 std::string qp_encode(std::string_view data, bool text) {
   std::string out;
   out.reserve(data.size() + data.size() / 8);

@@ -2,6 +2,7 @@
 // decoding gives back the exact bytes. Leaves out x-uuencode and other non-standard encodings.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ std::string base64_encode(std::string_view data, std::size_t line_length = MaxEn
 // RFC 2045 6.8: characters outside the alphabet (line breaks, junk) are ignored; "=" ends the
 // data. Truncated input gives the whole bytes it holds.
 std::string base64_decode(std::string_view text);
+// RFC 4648 4, strict: nullopt unless `text` is whole 4-character groups of the alphabet with
+// padding only at the end. For SASL (RFC 4954 4: malformed base64 in AUTH gets 501), not bodies.
+std::optional<std::string> base64_decode_strict(std::string_view text);
 
 // RFC 2045 6.7 quoted-printable, lines of at most 76 characters with "=" soft line breaks, "=",
 // control and 8-bit octets as "=XX", a space or tab before a line end encoded. In `text` mode a

@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "protocols/mail/dot_stuffing.hpp"
+#include "protocols/mime/transfer_encoding.hpp"
 #include "protocols/smtp/address.hpp"
-#include "protocols/smtp/base64.hpp"
 
 namespace wiresim::smtp {
 
@@ -192,7 +192,7 @@ void ClientSession::handle_reply(const Reply& reply, Time now) {
         } else {
           response = auth_challenges_ == 1 ? auth.user : auth.password;
         }
-        send(Step::Auth, base64_encode(response), now);
+        send(Step::Auth, mime::base64_encode(response, 0), now);
       } else {
         fail_by_reply(reply, "AUTH", now);
       }
@@ -265,7 +265,7 @@ void ClientSession::after_hello(Time now) {
     response += job_.auth->user;
     response += '\0';
     response += job_.auth->password;
-    send(Step::Auth, "AUTH PLAIN " + base64_encode(response), now);
+    send(Step::Auth, "AUTH PLAIN " + mime::base64_encode(response, 0), now);
   } else {
     send(Step::Auth, "AUTH LOGIN", now);
   }

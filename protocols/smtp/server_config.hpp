@@ -69,7 +69,8 @@ struct ServerConfig {
 
   // Pure functions over the model, set by the adapter. Unset: every local recipient is
   // accepted, VRFY answers 252, EXPN gets expn_refusal_code, AUTH always fails, messages are
-  // accepted, the date counts simulated time from 1970, queue ids count 1, 2, 3 per session.
+  // accepted, the date is mail::format_date (simulated time 0 is 2024-01-01 09:00 UTC), queue
+  // ids count 1, 2, 3 per session.
   std::function<RcptVerdict(const std::string& mailbox)> check_recipient;
   std::function<std::optional<std::vector<std::string>>(const std::string& list)> expand_list;
   std::function<VerifyVerdict(const std::string& who)> verify;

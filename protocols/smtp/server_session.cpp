@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocols/mail/date.hpp"
+#include "protocols/mime/transfer_encoding.hpp"
 #include "protocols/smtp/address.hpp"
-#include "protocols/smtp/base64.hpp"
-#include "protocols/smtp/date.hpp"
 #include "protocols/smtp/reply.hpp"
 
 namespace wiresim::smtp {
@@ -424,7 +424,7 @@ void ServerSession::end_of_data(Time now) {
   data += " id ";
   data += id;
   data += "; ";
-  data += config_.timestamp ? config_.timestamp(now) : format_date(now);
+  data += config_.timestamp ? config_.timestamp(now) : mail::format_date(now);
   data += "\r\n";
   data += unstuffer_.take_text();
   envelope_.helo = helo_;
@@ -523,7 +523,7 @@ void ServerSession::auth(const std::string& argument) {
   // RFC 4954 4: "=" stands for an empty initial response.
   std::optional<std::string> decoded;
   if (initial) {
-    decoded = *initial == "=" ? std::optional<std::string>("") : base64_decode(*initial);
+    decoded = *initial == "=" ? std::optional<std::string>("") : mime::base64_decode_strict(*initial);
     if (!decoded) {
       reject(501, "5.5.2 Cannot decode response", "a base64 initial response", current_line_);
       return;
@@ -542,11 +542,11 @@ void ServerSession::auth(const std::string& argument) {
     login_user_ = *decoded;
     state_ = State::Auth;
     auth_step_ = AuthStep::LoginPassword;
-    reply(334, base64_encode("Password:"));
+    reply(334, mime::base64_encode("Password:", 0));
   } else {
     state_ = State::Auth;
     auth_step_ = AuthStep::LoginUser;
-    reply(334, base64_encode("Username:"));
+    reply(334, mime::base64_encode("Username:", 0));
   }
 }
 
@@ -558,7 +558,7 @@ void ServerSession::handle_auth_response(const std::string& line) {
     emit(EventKind::AuthFailed, "smtp: the client cancelled AUTH", 0, login_user_);
     return;
   }
-  const std::optional<std::string> decoded = line == "=" ? std::optional<std::string>("") : base64_decode(line);
+  const std::optional<std::string> decoded = line == "=" ? std::optional<std::string>("") : mime::base64_decode_strict(line);
   if (!decoded) {
     reject(501, "5.5.2 Cannot decode response", "a base64 SASL response", line);
     return;
@@ -571,7 +571,7 @@ void ServerSession::handle_auth_response(const std::string& line) {
       login_user_ = *decoded;
       state_ = State::Auth;
       auth_step_ = AuthStep::LoginPassword;
-      reply(334, base64_encode("Password:"));
+      reply(334, mime::base64_encode("Password:", 0));
       break;
     case AuthStep::LoginPassword:
       check_credentials(login_user_, *decoded);

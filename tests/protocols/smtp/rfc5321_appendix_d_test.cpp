@@ -102,8 +102,8 @@ TEST_CASE("RFC 5321 D.3: a relayed message gathers one Received header per hop")
   for (const Event& e : hop2.server_events) {
     if (e.kind != EventKind::MessageAccepted) continue;
     CHECK(e.envelope.mail_from == "JQP@bar.com");
-    CHECK(e.data == "Received: from foo.com ([192.0.2.20]) by xyz.com with ESMTP id 1; Thu, 1 Jan 1970 00:00:01 +0000\r\n"
-                    "Received: from bar.com ([192.0.2.10]) by foo.com with ESMTP id 1; Thu, 1 Jan 1970 00:00:01 +0000\r\n"
+    CHECK(e.data == "Received: from foo.com ([192.0.2.20]) by xyz.com with ESMTP id 1; Mon, 01 Jan 2024 09:00:01 +0000\r\n"
+                    "Received: from bar.com ([192.0.2.10]) by foo.com with ESMTP id 1; Mon, 01 Jan 2024 09:00:01 +0000\r\n"
                     "Subject: relayed\r\n\r\nHello\r\n");
   }
 }

@@ -2,7 +2,7 @@
 // mail needs authentication first (RFC 6409 4.3).
 #include <doctest/doctest.h>
 
-#include "protocols/smtp/base64.hpp"
+#include "protocols/mime/transfer_encoding.hpp"
 #include "tests/protocols/smtp/smtp_test_support.hpp"
 
 using namespace wiresim;
@@ -10,6 +10,9 @@ using namespace wiresim::smtp;
 using namespace wiresim::smtp::test;
 
 namespace {
+
+// AUTH sends base64 on one line (RFC 4954 4).
+std::string base64_encode(std::string_view bytes) { return mime::base64_encode(bytes, 0); }
 
 using Lines = std::vector<std::string>;
 

@@ -64,11 +64,11 @@ TEST_CASE("textbook message arrives with a Received header on top") {
   const PairRun run = run_pair(ServerConfig{}, textbook_job());
   const std::vector<std::string> accepted = texts_of(run.server_events, EventKind::MessageAccepted);
   REQUIRE(accepted.size() == 1);
-  CHECK(accepted[0] == "smtp: accepted message 1 from <alice@crepes.fr> for 1 recipient(s), 132 octets");
+  CHECK(accepted[0] == "smtp: accepted message 1 from <alice@crepes.fr> for 1 recipient(s), 133 octets");
   for (const Event& e : run.server_events) {
     if (e.kind != EventKind::MessageAccepted) continue;
     CHECK(e.data ==
-          "Received: from crepes.fr by hamburger.edu with SMTP id 1; Thu, 1 Jan 1970 00:00:01 +0000\r\n"
+          "Received: from crepes.fr by hamburger.edu with SMTP id 1; Mon, 01 Jan 2024 09:00:01 +0000\r\n"
           "Do you like ketchup?\r\nHow about pickles?\r\n");
     CHECK(e.envelope.mail_from == "alice@crepes.fr");
     CHECK(e.envelope.rcpts == std::vector<std::string>{"bob@hamburger.edu"});
