@@ -99,12 +99,7 @@ void MailServer::stop() {
 }
 
 void MailServer::note(const std::string& layer, const std::string& event, const std::string& text) {
-  MailboxTrace t;
-  t.node = world_.net.node(node_).name();
-  t.layer = layer;
-  t.event = event;
-  t.text = text;
-  world_.sim.trace().publish(t);
+  publish_mail<MailboxTrace>(world_, node_, layer, event, text);
 }
 
 void MailServer::keep(std::unique_ptr<AnyStreamSession> session) {
@@ -117,12 +112,7 @@ namespace {
 
 template <class Event>
 void publish_error(World& world, NodeId node, const std::string& layer, const Event& e) {
-  ErrorTrace t;
-  t.node = world.net.node(node).name();
-  t.layer = layer;
-  t.event = "protocol-error";
-  t.text = e.text;
-  world.sim.trace().publish(t);
+  publish_mail<ErrorTrace>(world, node, layer, "protocol-error", e.text);
 }
 
 }  // namespace

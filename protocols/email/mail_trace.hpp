@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/core/trace_bus.hpp"
+#include "sim/scenario/world.hpp"
 
 namespace wiresim::email {
 
@@ -39,5 +40,16 @@ struct ErrorTrace : MailTraceBody {  // malformed input to a mail engine, answer
   static constexpr std::string_view kind = "mail.error";
   void describe(TraceRecord& r) const { fill(r); }
 };
+
+// Publishes one event of family Trace (QueueTrace, MailboxTrace, ...) at `node`.
+template <class Trace>
+void publish_mail(World& world, NodeId node, std::string layer, std::string event, std::string text) {
+  Trace t;
+  t.node = world.net.node(node).name();
+  t.layer = std::move(layer);
+  t.event = std::move(event);
+  t.text = std::move(text);
+  world.sim.trace().publish(t);
+}
 
 }  // namespace wiresim::email

@@ -12,6 +12,17 @@ std::string recipients(std::size_t n) { return counted(n, "recipient"); }
 
 }  // namespace
 
+std::string_view to_string(QueueEvent::Kind kind) {
+  switch (kind) {
+    case QueueEvent::Kind::Queued: return "queued";
+    case QueueEvent::Kind::Attempting: return "attempting";
+    case QueueEvent::Kind::Delivered: return "delivered";
+    case QueueEvent::Kind::Deferred: return "deferred";
+    case QueueEvent::Kind::Bounced: return "bounced";
+  }
+  return "queued";
+}
+
 std::string domain_of(const std::string& address) {
   const auto at = address.rfind('@');
   if (at == std::string::npos) return "";

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/time.hpp"
@@ -52,6 +53,8 @@ struct QueueEvent {
   std::uint64_t delivery = 0;
   std::string text;  // "queued for hamburger.edu (1 recipient)", "deferred: retrying at 1800 s"
 };
+
+std::string_view to_string(QueueEvent::Kind kind);  // "queued", "attempting", "delivered", ...
 
 class MtaQueue {
  public:

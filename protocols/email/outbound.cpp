@@ -68,12 +68,7 @@ class Outbound {
   }
 
   void note(const std::string& event, const std::string& text) {
-    QueueTrace t;
-    t.node = server_.world_.net.node(server_.node_).name();
-    t.layer = "smtp";
-    t.event = event;
-    t.text = text;
-    server_.world_.sim.trace().publish(t);
+    publish_mail<QueueTrace>(server_.world_, server_.node_, "smtp", event, text);
   }
 
   void try_next() {
@@ -176,20 +171,8 @@ void MailServer::attempt(std::uint64_t delivery) {
 void MailServer::run_queue() {
   // Publish what the queue did, send bounces, start what is due, and wake for the next retry.
   for (std::uint64_t id : queue_.take_due(world_.sim.now())) attempt(id);
-  for (const QueueEvent& e : queue_.take_events()) {
-    QueueTrace t;
-    t.node = world_.net.node(node_).name();
-    t.layer = "smtp";
-    switch (e.kind) {
-      case QueueEvent::Kind::Queued: t.event = "queued"; break;
-      case QueueEvent::Kind::Attempting: t.event = "attempting"; break;
-      case QueueEvent::Kind::Delivered: t.event = "delivered"; break;
-      case QueueEvent::Kind::Deferred: t.event = "deferred"; break;
-      case QueueEvent::Kind::Bounced: t.event = "bounced"; break;
-    }
-    t.text = "queue: " + e.text;
-    world_.sim.trace().publish(t);
-  }
+  for (const QueueEvent& e : queue_.take_events())
+    publish_mail<QueueTrace>(world_, node_, "smtp", std::string(to_string(e.kind)), "queue: " + e.text);
   send_bounces();
   if (queue_timer_) world_.sim.cancel(*queue_timer_);
   queue_timer_.reset();

@@ -25,12 +25,7 @@ namespace wiresim::email {
 namespace {
 
 void agent_note(World& w, NodeId host, const std::string& layer, const std::string& event, const std::string& text) {
-  AgentTrace t;
-  t.node = w.net.node(host).name();
-  t.layer = layer;
-  t.event = event;
-  t.text = text;
-  w.sim.trace().publish(t);
+  publish_mail<AgentTrace>(w, host, layer, event, text);
 }
 
 // Sessions a user agent runs, kept until the world ends (they are few).

@@ -66,12 +66,7 @@ void Webmail::publish_notes() {
 
 void Webmail::on_event(const http::Event& e) {
   if (e.kind != http::EventKind::ProtocolError) return;
-  ErrorTrace t;
-  t.node = world_.net.node(node_).name();
-  t.layer = "http";
-  t.event = "protocol-error";
-  t.text = e.text;
-  world_.sim.trace().publish(t);
+  publish_mail<ErrorTrace>(world_, node_, "http", "protocol-error", e.text);
 }
 
 void Webmail::start() {

@@ -98,12 +98,7 @@ class Browser {
 };
 
 void agent_note(World& w, NodeId host, const std::string& event, const std::string& text) {
-  AgentTrace t;
-  t.node = w.net.node(host).name();
-  t.layer = "http";
-  t.event = event;
-  t.text = text;
-  w.sim.trace().publish(t);
+  publish_mail<AgentTrace>(w, host, "http", event, text);
 }
 
 // The browsers' connections, kept until the world ends (they are few).
