@@ -30,14 +30,14 @@ std::uint16_t Tcp::ephemeral_port(Endpoint remote) {
   return next_ephemeral_;
 }
 
-TcpConnection& Tcp::connect(Endpoint remote) {
+TcpConnection& Tcp::connect(Endpoint remote, std::uint16_t local_port) {
   Node& self = net_.node(node_);
   Ipv4Address local_address = self.address();
   if (auto to = net_.node_by_address(remote.address)) {
     const int out = net_.route(node_, *to);
     if (out != NoRoute) local_address = self.interfaces()[out].address;
   }
-  const Endpoint local{local_address, ephemeral_port(remote)};
+  const Endpoint local{local_address, local_port ? local_port : ephemeral_port(remote)};
   const std::uint64_t id = connections_.size();
   connections_.push_back(std::make_unique<TcpConnection>(*this, id, local, remote, config_));
   TcpConnection& c = *connections_.back();

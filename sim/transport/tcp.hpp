@@ -24,8 +24,11 @@ class Tcp {
   // Accepts connections on `port`; the handler runs when a handshake completes.
   Result<bool> listen(std::uint16_t port, AcceptHandler on_accept);
   void stop_listening(std::uint16_t port);
-  // Starts an active open from an ephemeral port; callbacks report success or failure.
-  TcpConnection& connect(Endpoint remote);
+  // Starts an active open from an ephemeral port, or from `local_port` when given (an FTP
+  // server's active data connection comes from port 20, RFC 959 3.2); callbacks report
+  // success or failure. The caller picks a `local_port` not already connected to `remote`
+  // (FTP clients name a new port for every transfer).
+  TcpConnection& connect(Endpoint remote, std::uint16_t local_port = 0);
 
   const std::vector<std::unique_ptr<TcpConnection>>& connections() const { return connections_; }
   NodeId node() const { return node_; }

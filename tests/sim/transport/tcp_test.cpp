@@ -107,6 +107,17 @@ TEST_CASE("the server may close first, and then it is the one in TIME-WAIT") {
                                                   "TIME-WAIT", "CLOSED"});
 }
 
+TEST_CASE("an active open may come from a chosen local port, as FTP's data connection from port 20") {
+  auto w = test::load(two_hosts());
+  std::optional<Endpoint> seen;
+  REQUIRE(w->stack(1).tcp.listen(40000, [&](TcpConnection& c) { seen = c.remote(); }).ok());
+  TcpConnection& c = w->stack(0).tcp.connect({w->net.node(1).address(), 40000}, 20);
+  w->sim.run();
+  CHECK(c.local().port == 20);
+  REQUIRE(seen.has_value());
+  CHECK(seen->port == 20);
+}
+
 TEST_CASE("a SYN to a closed port is answered with RST and the connection is refused") {
   auto w = test::load(two_hosts());
   std::optional<TcpCloseReason> reason;

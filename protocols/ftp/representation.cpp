@@ -1,0 +1,152 @@
+#include "protocols/ftp/representation.hpp"
+
+#include <array>
+
+namespace wiresim::ftp {
+namespace {
+
+// Code page 037 indexed by ISO 8859-1 octet, LF (0x0A) and NEL (0x85) swapped to 0x15 and 0x25.
+constexpr std::array<unsigned char, 256> ToEbcdic = {
+    0x00, 0x01, 0x02, 0x03, 0x37, 0x2D, 0x2E, 0x2F, 0x16, 0x05, 0x15, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F,
+    0x10, 0x11, 0x12, 0x13, 0x3C, 0x3D, 0x32, 0x26, 0x18, 0x19, 0x3F, 0x27, 0x1C, 0x1D, 0x1E, 0x1F,
+    0x40, 0x5A, 0x7F, 0x7B, 0x5B, 0x6C, 0x50, 0x7D, 0x4D, 0x5D, 0x5C, 0x4E, 0x6B, 0x60, 0x4B, 0x61,
+    0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9, 0x7A, 0x5E, 0x4C, 0x7E, 0x6E, 0x6F,
+    0x7C, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6, 0xC7, 0xC8, 0xC9, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6,
+    0xD7, 0xD8, 0xD9, 0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xBA, 0xE0, 0xBB, 0xB0, 0x6D,
+    0x79, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96,
+    0x97, 0x98, 0x99, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7, 0xA8, 0xA9, 0xC0, 0x4F, 0xD0, 0xA1, 0x07,
+    0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x06, 0x17, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x09, 0x0A, 0x1B,
+    0x30, 0x31, 0x1A, 0x33, 0x34, 0x35, 0x36, 0x08, 0x38, 0x39, 0x3A, 0x3B, 0x04, 0x14, 0x3E, 0xFF,
+    0x41, 0xAA, 0x4A, 0xB1, 0x9F, 0xB2, 0x6A, 0xB5, 0xBD, 0xB4, 0x9A, 0x8A, 0x5F, 0xCA, 0xAF, 0xBC,
+    0x90, 0x8F, 0xEA, 0xFA, 0xBE, 0xA0, 0xB6, 0xB3, 0x9D, 0xDA, 0x9B, 0x8B, 0xB7, 0xB8, 0xB9, 0xAB,
+    0x64, 0x65, 0x62, 0x66, 0x63, 0x67, 0x9E, 0x68, 0x74, 0x71, 0x72, 0x73, 0x78, 0x75, 0x76, 0x77,
+    0xAC, 0x69, 0xED, 0xEE, 0xEB, 0xEF, 0xEC, 0xBF, 0x80, 0xFD, 0xFE, 0xFB, 0xFC, 0xAD, 0xAE, 0x59,
+    0x44, 0x45, 0x42, 0x46, 0x43, 0x47, 0x9C, 0x48, 0x54, 0x51, 0x52, 0x53, 0x58, 0x55, 0x56, 0x57,
+    0x8C, 0x49, 0xCD, 0xCE, 0xCB, 0xCF, 0xCC, 0xE1, 0x70, 0xDD, 0xDE, 0xDB, 0xDC, 0x8D, 0x8E, 0xDF,
+};
+
+constexpr std::array<unsigned char, 256> invert(const std::array<unsigned char, 256>& table) {
+  std::array<unsigned char, 256> inverse{};
+  for (std::size_t i = 0; i < 256; ++i) inverse[table[i]] = static_cast<unsigned char>(i);
+  return inverse;
+}
+constexpr std::array<unsigned char, 256> ToAscii = invert(ToEbcdic);
+
+constexpr std::size_t MaxBlock = 65535;
+
+}  // namespace
+
+std::string_view type_name(Type type) {
+  switch (type) {
+    case Type::Ascii:
+      return "ASCII";
+    case Type::Image:
+      return "BINARY";
+    case Type::Ebcdic:
+      return "EBCDIC";
+  }
+  return "BINARY";
+}
+
+unsigned char ascii_to_ebcdic(unsigned char octet) { return ToEbcdic[octet]; }
+unsigned char ebcdic_to_ascii(unsigned char octet) { return ToAscii[octet]; }
+
+std::string to_wire(std::string_view stored, Type type) {
+  std::string out;
+  out.reserve(stored.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const char c = stored[i];
+    switch (type) {
+      case Type::Ascii:
+        if (c == '\n' && (i == 0 || stored[i - 1] != '\r')) out += '\r';
+        out += c;
+        break;
+      case Type::Ebcdic:
+        out += static_cast<char>(ascii_to_ebcdic(static_cast<unsigned char>(c)));
+        break;
+      case Type::Image:
+        out += c;
+        break;
+    }
+  }
+  return out;
+}
+
+std::string from_wire(std::string_view wire, Type type) {
+  std::string out;
+  out.reserve(wire.size());
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    const char c = wire[i];
+    switch (type) {
+      case Type::Ascii:
+        if (c == '\r' && i + 1 < wire.size() && wire[i + 1] == '\n') break;
+        out += c;
+        break;
+      case Type::Ebcdic:
+        out += static_cast<char>(ebcdic_to_ascii(static_cast<unsigned char>(c)));
+        break;
+      case Type::Image:
+        out += c;
+        break;
+    }
+  }
+  return out;
+}
+
+std::uint64_t wire_size(std::string_view stored, Type type) {
+  std::uint64_t size = stored.size();
+  if (type == Type::Ascii) {
+    for (std::size_t i = 0; i < stored.size(); ++i)
+      if (stored[i] == '\n' && (i == 0 || stored[i - 1] != '\r')) ++size;
+  }
+  return size;
+}
+
+std::string block_encode(std::string_view data) {
+  std::string out;
+  auto header = [&out](unsigned char descriptor, std::size_t count) {
+    out += static_cast<char>(descriptor);
+    out += static_cast<char>((count >> 8) & 0xFF);
+    out += static_cast<char>(count & 0xFF);
+  };
+  for (std::size_t at = 0; at < data.size(); at += MaxBlock) {
+    const std::string_view block = data.substr(at, MaxBlock);
+    header(0, block.size());
+    out += block;
+  }
+  header(BlockEof, 0);
+  return out;
+}
+
+std::optional<std::string> block_decode(std::string_view stream, std::string* error) {
+  std::string data;
+  std::size_t at = 0;
+  while (at < stream.size()) {
+    if (stream.size() - at < 3) {
+      if (error) *error = "a block header cut short at octet " + std::to_string(at);
+      return std::nullopt;
+    }
+    const auto descriptor = static_cast<unsigned char>(stream[at]);
+    const std::size_t count = (static_cast<std::size_t>(static_cast<unsigned char>(stream[at + 1])) << 8) |
+                              static_cast<unsigned char>(stream[at + 2]);
+    at += 3;
+    if (stream.size() - at < count) {
+      if (error) *error = "a block of " + std::to_string(count) + " octets with only " +
+                          std::to_string(stream.size() - at) + " left";
+      return std::nullopt;
+    }
+    data.append(stream.substr(at, count));
+    at += count;
+    if (descriptor & BlockEof) {
+      if (at != stream.size()) {
+        if (error) *error = std::to_string(stream.size() - at) + " octets after the EOF block";
+        return std::nullopt;
+      }
+      return data;
+    }
+  }
+  if (error) *error = "no EOF block (descriptor 64) before the connection closed";
+  return std::nullopt;
+}
+
+}  // namespace wiresim::ftp

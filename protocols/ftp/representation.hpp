@@ -1,0 +1,43 @@
+// How a file's bytes travel on a data connection (RFC 959 3.1 and 3.4): the representation
+// TYPE (A: ASCII with CRLF line ends, I: image, E: EBCDIC through a fixed table) and the
+// transmission MODE (S: stream, B: blocks with a 3-octet header). No compressed mode, no
+// record-structure markers, no restart markers inside block mode.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wiresim::ftp {
+
+enum class Type { Ascii, Image, Ebcdic };
+enum class Mode { Stream, Block };
+enum class Structure { File, Record };
+
+std::string_view type_name(Type type);  // "ASCII", "BINARY", "EBCDIC" (as in the 150 reply)
+
+// Stored bytes (Unix text, LF line ends) to what goes on the wire in `type`: A turns each LF
+// into CRLF and leaves a CRLF alone (RFC 959 3.1.1.1); E maps every octet through the table.
+std::string to_wire(std::string_view stored, Type type);
+// The other way: A turns CRLF into LF (a lone CR stays), E maps back through the table.
+std::string from_wire(std::string_view wire, Type type);
+// to_wire(stored, type).size(), without building it (SIZE, RFC 3659 4).
+std::uint64_t wire_size(std::string_view stored, Type type);
+
+// The table behind TYPE E: IBM code page 037 with LF and NEL swapped, so that an ASCII line
+// end becomes EBCDIC NL (0x15), the line end RFC 959 3.1.1.2 names. A bijection on octets.
+unsigned char ascii_to_ebcdic(unsigned char octet);
+unsigned char ebcdic_to_ascii(unsigned char octet);
+
+// RFC 959 3.4.2 block mode: a header of a descriptor octet and a 16-bit count, then the count's
+// octets. Data goes in blocks of at most 65535 octets with descriptor 0, then an empty block
+// with descriptor 64 (EOF).
+constexpr unsigned char BlockEof = 64;
+constexpr unsigned char BlockEor = 128;
+std::string block_encode(std::string_view data);
+// The data of a complete block-mode stream; nothing (and `error` says why) when a header is cut
+// short, a block runs past the end, or no EOF block came. Bytes after the EOF block are an error.
+std::optional<std::string> block_decode(std::string_view stream, std::string* error);
+
+}  // namespace wiresim::ftp

@@ -1,0 +1,80 @@
+// TYPE conversions, block-mode framing, address parsing and the file tree's paths and dates.
+#include <doctest/doctest.h>
+
+#include "protocols/ftp/command.hpp"
+#include "protocols/ftp/representation.hpp"
+#include "protocols/ftp/vfs.hpp"
+
+namespace wiresim::ftp {
+
+TEST_CASE("ASCII conversion adds CR before a bare LF only") {
+  CHECK(to_wire("a\nb\r\nc", Type::Ascii) == "a\r\nb\r\nc");
+  CHECK(from_wire("a\r\nb\rc\r\n", Type::Ascii) == "a\nb\rc\n");
+  CHECK(wire_size("a\nb\r\nc\n", Type::Ascii) == 9);
+}
+
+TEST_CASE("the EBCDIC table is a bijection and round-trips every octet") {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  CHECK(from_wire(to_wire(all, Type::Ebcdic), Type::Ebcdic) == all);
+  CHECK(ascii_to_ebcdic('A') == 0xC1);
+  CHECK(ascii_to_ebcdic('0') == 0xF0);
+  CHECK(ascii_to_ebcdic(' ') == 0x40);
+  CHECK(ascii_to_ebcdic('\n') == 0x15);
+}
+
+TEST_CASE("block mode splits at 65535 octets and ends with an EOF block") {
+  const std::string data(70000, 'x');
+  const std::string framed = block_encode(data);
+  CHECK(framed.size() == 70000 + 9);
+  CHECK(framed.substr(0, 3) == std::string("\x00\xff\xff", 3));
+  CHECK(framed.substr(framed.size() - 3) == std::string("\x40\x00\x00", 3));
+  std::string why;
+  CHECK(block_decode(framed, &why) == data);
+  CHECK(block_encode("") == std::string("\x40\x00\x00", 3));
+  CHECK(!block_decode(std::string("\x00\x00\x05hi", 5), &why));
+  CHECK(why == "a block of 5 octets with only 2 left");
+}
+
+TEST_CASE("PORT numbers decode to an address and a port and back") {
+  const std::optional<HostPort> hp = parse_host_port("192,168,1,2,7,138");
+  REQUIRE(hp);
+  CHECK(hp->address == 0xC0A80102u);
+  CHECK(hp->port == 1930);
+  CHECK(format_host_port(*hp) == "192,168,1,2,7,138");
+  CHECK(!parse_host_port("1,2,3,4,5"));
+  CHECK(!parse_host_port("1,2,3,4,5,6,7"));
+  CHECK(parse_epsv_reply("229 Entering Extended Passive Mode (|||6446|)") == std::uint16_t{6446});
+  bool supported = true;
+  CHECK(parse_eprt("|1|132.235.1.2|6275|", &supported)->port == 6275);
+  CHECK(!parse_eprt("|2|1080::8:800:200C:417A|5282|", &supported));
+  CHECK(!supported);
+}
+
+TEST_CASE("paths resolve against the current directory and never climb above the root") {
+  CHECK(resolve_path("/home/bob", "../alice/x") == "/home/alice/x");
+  CHECK(resolve_path("/home/bob", "/pub/./a//b") == "/pub/a/b");
+  CHECK(resolve_path("/", "../../..") == "/");
+  CHECK(resolve_path("/home", "") == "/home");
+}
+
+TEST_CASE("MDTM and LIST dates count from 2024-01-01") {
+  CHECK(format_mdtm(Time{}) == "20240101000000");
+  CHECK(format_mdtm(Time{} + seconds(86400 * 60 + 3661)) == "20240301010101");  // 2024 is a leap year
+  Vfs vfs;
+  REQUIRE(vfs.add_file("/a.txt", "abc", "root").ok());
+  CHECK(vfs.list_line("/a.txt", Time{} + seconds(60)) == "-rw-r--r--    1 root     root            3 Jan 01 00:00 a.txt");
+  CHECK(vfs.list_line("/a.txt", Time{} + seconds(86400 * 200)) ==
+        "-rw-r--r--    1 root     root            3 Jan 01  2024 a.txt");
+}
+
+TEST_CASE("the tree refuses set-up mistakes with a message") {
+  Vfs vfs;
+  const Result<bool> r = vfs.add_file("/no/such/dir.txt", "", "root");
+  REQUIRE(!r.ok());
+  CHECK(r.error() == "ftp vfs: the directory \"/no/such\" does not exist; add it first");
+  CHECK(vfs.add_generated_file("/huge", MaxGeneratedSize + 1, "root").error().starts_with("ftp vfs: a generated"));
+  CHECK(!vfs.add_account("anonymous", "x", "/").ok());
+}
+
+}  // namespace wiresim::ftp
