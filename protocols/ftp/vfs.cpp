@@ -1,5 +1,6 @@
 #include "protocols/ftp/vfs.hpp"
 
+#include <chrono>
 #include <array>
 #include <cstdio>
 
@@ -10,25 +11,15 @@ struct Civil {
   int year, month, day, hour, minute, second;
 };
 
-// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
+// Seconds since 1970-01-01 to a proleptic Gregorian date and time, with <chrono>'s calendar.
 Civil to_civil(std::int64_t unix_seconds) {
-  std::int64_t days = unix_seconds / 86400;
-  std::int64_t rest = unix_seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return Civil{static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
-               static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
+  using namespace std::chrono;
+  const sys_seconds t{std::chrono::seconds{unix_seconds}};
+  const sys_days days = floor<std::chrono::days>(t);
+  const auto rest = static_cast<int>((t - days).count());
+  const year_month_day ymd{days};
+  return Civil{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+               static_cast<int>(static_cast<unsigned>(ymd.day())), rest / 3600, rest / 60 % 60, rest % 60};
 }
 
 std::int64_t unix_seconds(Time t) {

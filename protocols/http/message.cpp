@@ -1,5 +1,6 @@
 #include "protocols/http/message.hpp"
 
+#include <chrono>
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -125,29 +126,22 @@ std::string encode_chunked(std::string_view body, std::size_t chunk_size, const 
 }
 
 std::string imf_fixdate(std::int64_t unix_seconds) {
-  // Days since the epoch to a civil date (H. Hinnant's days_from_civil, inverted).
-  std::int64_t days = unix_seconds / 86400;
-  std::int64_t rest = unix_seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  static constexpr std::array<const char*, 7> weekdays{"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  // The calendar of <chrono>: whole days since 1970-01-01, then the time of day.
+  using namespace std::chrono;
+  const sys_seconds t{std::chrono::seconds{unix_seconds}};
+  const sys_days days = floor<std::chrono::days>(t);
+  const std::int64_t rest = (t - days).count();
+  const year_month_day ymd{days};
+  static constexpr std::array<const char*, 7> weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr std::array<const char*, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const char* weekday = weekdays[static_cast<std::size_t>(((days % 7) + 7) % 7)];
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const char* weekday = weekdays[std::chrono::weekday{days}.c_encoding()];
+  const auto day = static_cast<long long>(static_cast<unsigned>(ymd.day()));
+  const auto month = static_cast<long long>(static_cast<unsigned>(ymd.month()));
+  const auto year = static_cast<long long>(static_cast<int>(ymd.year()));
   char out[64];
-  std::snprintf(out, sizeof out, "%s, %02lld %s %04lld %02lld:%02lld:%02lld GMT", weekday, static_cast<long long>(day),
-                months[static_cast<std::size_t>(month - 1)], static_cast<long long>(year),
+  std::snprintf(out, sizeof out, "%s, %02lld %s %04lld %02lld:%02lld:%02lld GMT", weekday, day,
+                months[static_cast<std::size_t>(month - 1)], year,
                 static_cast<long long>(rest / 3600), static_cast<long long>(rest / 60 % 60),
                 static_cast<long long>(rest % 60));
   return out;

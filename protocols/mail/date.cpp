@@ -1,5 +1,6 @@
 #include "protocols/mail/date.hpp"
 
+#include <chrono>
 #include <array>
 #include <cstdio>
 
@@ -171,27 +172,20 @@ std::optional<unsigned> month_number(std::string_view name) {
   return std::nullopt;
 }
 
+// The proleptic Gregorian calendar of <chrono> (C++20), counted in days from 1970-01-01.
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
-  // H. Hinnant's days_from_civil: exact for the proleptic Gregorian calendar.
-  year -= month <= 2;
-  const std::int64_t era = floor_div(year, 400);
-  const auto yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  using namespace std::chrono;
+  const sys_days d{year_month_day{std::chrono::year{static_cast<int>(year)}, std::chrono::month{month}, std::chrono::day{day}}};
+  return d.time_since_epoch().count();
 }
 
 CivilDate civil_from_days(std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = floor_div(days, 146097);
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{std::chrono::days{days}}};
   CivilDate date;
-  date.day = doy - (153 * mp + 2) / 5 + 1;
-  date.month = mp < 10 ? mp + 3 : mp - 9;
-  date.year = static_cast<std::int64_t>(yoe) + era * 400 + (date.month <= 2);
+  date.year = static_cast<int>(ymd.year());
+  date.month = static_cast<unsigned>(ymd.month());
+  date.day = static_cast<unsigned>(ymd.day());
   return date;
 }
 
