@@ -85,6 +85,8 @@ std::string_view to_string(ClientSession::Step step) {
       return "PORT";
     case ClientSession::Step::Transfer:
       return "RETR/STOR/LIST";
+    case ClientSession::Step::Abort:
+      return "ABOR";
     case ClientSession::Step::Quit:
       return "QUIT";
     case ClientSession::Step::Done:
@@ -110,6 +112,17 @@ ClientSession::ClientSession(ClientConfig config)
 
 void ClientSession::request(std::string command_line) {
   script_.push_back(std::move(command_line));
+}
+
+bool ClientSession::abort_transfer(Time now) {
+  if (!job_ || (step_ != Step::Transfer && step_ != Step::DataConnect)) return false;
+  print("^C");
+  // BSD ftp sends Telnet IP and Synch before ABOR; our server drops Telnet commands anyway, so
+  // the plain line shows the same dialogue. The data connection stays: the server resets it.
+  data_failed_ = true;
+  abort_replies_due_ = step_ == Step::Transfer && !reply_done_ ? 2 : 1;
+  send("ABOR", Step::Abort, now);
+  return true;
 }
 
 void ClientSession::on_connected(Time now) {
@@ -407,6 +420,19 @@ void ClientSession::handle_reply(int code, const std::vector<std::string>& lines
       return;
     case Step::Transfer:
       transfer_reply(code, now);
+      return;
+    case Step::Abort:
+      // 426 (the transfer) then 226 (the ABOR); or 226 (the transfer won the race) then 225.
+      if (code < 200 || --abort_replies_due_ > 0) return;
+      if (job_ && !data_done_) data_action(DataAction{DataAction::Kind::Abort, 0, 0, 0, {}});
+      {
+        Event aborted = make_event(EventKind::TransferAborted, job_ ? job_->transfer_line + " aborted" : "transfer aborted");
+        if (job_) aborted.file = job_->remote;
+        events_.push_back(std::move(aborted));
+      }
+      job_.reset();
+      received_.clear();
+      next_command(now);
       return;
     case Step::Quit:
       step_ = Step::Done;

@@ -1,7 +1,8 @@
 // The FTP client side of one control connection, scripted like the classic command-line ftp:
 // user commands ("get notes.txt", "passive off") become protocol commands (PASV or PORT, then
 // RETR/STOR/LIST), and the session prints what ftp prints. Stream mode only; no ABOR, no
-// reget/restart, no mget/mput globbing, no local files (put carries its content inline).
+// reget/restart, no mget/mput globbing, no local files (put carries its content inline). ABOR
+// comes from abort_transfer() (the user's ^C), not from the script.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +39,7 @@ class ClientSession {
  public:
   // What the session waits for. Named after the command whose reply is due.
   enum class Step { Greeting, Idle, User, Pass, Syst, TypeAfterLogin, Simple, Rnfr, Pasv, DataConnect, Port,
-                    Transfer, Quit, Done };
+                    Transfer, Abort, Quit, Done };
 
   explicit ClientSession(ClientConfig config);
 
@@ -59,6 +60,10 @@ class ClientSession {
   void on_data_closed(bool clean, Time now);
 
   void request(std::string command_line);  // one more line for the script
+  // The user presses ^C during a transfer: ABOR (RFC 959 4.1.3), then the server's 426 for the
+  // transfer and 226 for the ABOR (or 226 then 225 when the transfer had just ended). Returns
+  // false, doing nothing, when no transfer is under way.
+  bool abort_transfer(Time now);
   Step step() const { return step_; }
   // What get received, by local name, converted from the TYPE it travelled in.
   const std::map<std::string, std::string>& files() const { return files_; }
@@ -111,6 +116,7 @@ class ClientSession {
   bool reply_done_ = false;      // the transfer's 226 came
   bool upload_sent_ = false;
   bool preliminary_seen_ = false;  // the transfer's 125/150 came
+  int abort_replies_due_ = 0;      // Abort step: the transfer's final reply (if due) and ABOR's
   std::string received_;
   Time transfer_began_;
   std::map<std::string, std::string> files_;

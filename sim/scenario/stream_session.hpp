@@ -87,6 +87,9 @@ class StreamSession : public AnyStreamSession {
   // For handlers that need the session itself, set right after construction: the engine reports
   // nothing before the connection is up.
   void set_event_handler(EventHandler handler) { on_event_ = std::move(handler); }
+  // Runs at the end of every flush: for an owner that drains more from the engine than bytes and
+  // events (FTP's data-connection requests). It may call flush() again.
+  void set_after_flush(std::function<void()> hook) { after_flush_ = std::move(hook); }
 
   Engine& engine() { return engine_; }
   const Engine& engine() const { return engine_; }
@@ -117,6 +120,7 @@ class StreamSession : public AnyStreamSession {
       close_when_sent();
     }
     arm_timer();
+    if (after_flush_) after_flush_();
   }
 
  private:
@@ -162,6 +166,7 @@ class StreamSession : public AnyStreamSession {
   StreamSessionOptions options_;
   EventHandler on_event_;
   std::function<void()> on_finished_;
+  std::function<void()> after_flush_;
   std::optional<EventId> timer_;
   std::optional<Time> armed_for_;
   std::string unsent_;  // written by the engine, not yet taken by TCP

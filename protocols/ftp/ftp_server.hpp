@@ -1,0 +1,48 @@
+// The ftp-server scenario app: a virtual file tree and accounts read from the scenario, port 21,
+// one ServerSession (with its data connections) per control connection, and the transfers it
+// saw for the report and the expectations.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocols/ftp/ftp_world.hpp"
+#include "protocols/ftp/server_session.hpp"
+#include "protocols/ftp/sim_adapter.hpp"
+#include "protocols/ftp/vfs.hpp"
+#include "sim/scenario/app.hpp"
+
+namespace wiresim::ftp {
+
+constexpr std::uint16_t ControlPort = 21;
+
+class FtpServerApp : public App {
+ public:
+  explicit FtpServerApp(AppContext& c);
+  void start() override;
+  void stop() override;
+  void report(nlohmann::ordered_json& out) const override;
+
+  const Vfs& vfs() const { return vfs_; }
+  const std::vector<TransferRecord>& transfers() const { return transfers_; }
+
+ private:
+  void accept(TcpConnection& conn);
+  void on_event(const Event& e, const std::string& client, const SimSession<ServerSession>& session);
+  std::string make_directories(const std::string& path);  // and its parents; "" or why not
+  std::string owner_of(const std::string& path) const;
+
+  World& world_;
+  NodeId node_;
+  Vfs vfs_;
+  ServerConfig config_;
+  PassivePorts ports_;
+  std::vector<std::pair<std::string, std::string>> homes_;  // user, home directory
+  std::vector<std::unique_ptr<SimSession<ServerSession>>> sessions_;
+  std::vector<TransferRecord> transfers_;
+  std::uint64_t connections_ = 0, logins_ = 0, failed_logins_ = 0;
+  bool listening_ = false;
+};
+
+}  // namespace wiresim::ftp

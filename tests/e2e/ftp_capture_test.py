@@ -1,0 +1,118 @@
+"""The FTP scenarios' captures as Wireshark users see them, checked with tshark: FTP on port 21,
+FTP-DATA on each data connection (tshark finds those through PORT and PASV), who opens the data
+connection in active and passive mode, ABOR's 426/226 with a reset data connection, TYPE A vs I
+sizes, and the password in the clear.
+Usage: ftp_capture_test.py WIRESIM SOURCE_DIR"""
+import glob
+import os
+import shutil
+import sys
+
+from common import check, finish, run, temp_dir
+
+wiresim, root = sys.argv[1], sys.argv[2]
+tshark = shutil.which("tshark")
+check(tshark is not None, "tshark is installed (scripts/setup.sh installs it)")
+if not tshark:
+    finish()
+
+
+def fields(pcap, *names, display_filter=None):
+    args = [tshark, "-r", pcap, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
+    args += [x for n in names for x in ("-e", n)]
+    if display_filter:
+        args += ["-Y", display_filter]
+    return [line.split("\t") for line in run(args).stdout.splitlines()]
+
+
+def capture(scenario):
+    out = temp_dir()
+    r = run([wiresim, "run", os.path.join(root, "scenarios/ftp", scenario), "--pcap", out])
+    check(r.returncode == 0, f"{scenario} runs and passes its expectations")
+    return out
+
+
+def syns(pcap):
+    """(source, source port, destination, destination port) of every connection-opening SYN."""
+    return [tuple(r) for r in fields(pcap, "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
+                                     display_filter="tcp.flags.syn == 1 && tcp.flags.ack == 0")]
+
+
+# Every FTP scenario runs and passes; every packet decodes cleanly; every payload on port 21 is
+# FTP, and every data connection carrying bytes is FTP-DATA.
+for path in sorted(glob.glob(os.path.join(root, "scenarios/ftp/*.toml"))):
+    name = os.path.basename(path)
+    out = capture(name)
+    for pcap in sorted(glob.glob(os.path.join(out, "*.pcap"))):
+        where = f"{name} {os.path.basename(pcap)}"
+        rows = fields(pcap, "frame.protocols", "tcp.srcport", "tcp.dstport", "tcp.len", "_ws.expert.severity")
+        bad = [r for r in rows if "_ws.malformed" in r[0] or any(s and int(s) >= 0x800000 for s in r[4].split("|"))]
+        check(not bad, f"{where}: no malformed packet or expert error ({len(bad)})")
+        control = [r for r in rows if r[3] and int(r[3]) > 0 and "21" in (r[1], r[2])]
+        dissected = [r for r in control if "ftp" in r[0].split(":")]
+        check(control and len(control) == len(dissected),
+              f"{where}: tshark dissects all {len(control)} port-21 payloads as FTP ({len(dissected)})")
+        # Out-of-order and retransmitted segments (the slow link's drops) wait for TCP reassembly.
+        data = [r for r in rows if r[3] and int(r[3]) > 0 and "21" not in (r[1], r[2]) and not r[4]]
+        as_data = [r for r in data if "ftp-data" in r[0].split(":")]
+        check(data and len(data) == len(as_data),
+              f"{where}: all {len(data)} in-order data-connection payloads are FTP-DATA ({len(as_data)})")
+
+# Active: PORT names the client's port; the server's SYN comes from port 20 to exactly that port.
+# Passive: 227 names the server's port; the client's SYN goes to exactly that port.
+out = capture("active-vs-passive.toml")
+client = os.path.join(out, "bob-pc-eth0.pcap")
+ports = fields(client, "ftp.active.cip", "ftp.active.port", display_filter="ftp.request.command == \"PORT\"")
+check(ports == [["10.0.1.10", "40000"]], f"PORT names 10.0.1.10:40000: {ports}")
+passive = fields(client, "ftp.passive.ip", "ftp.passive.port", display_filter="ftp.response.code == 227")
+check(passive == [["203.0.113.21", "50000"]], f"227 names 203.0.113.21:50000: {passive}")
+opened = syns(client)
+check(("203.0.113.21", "20", "10.0.1.10", "40000") in opened,
+      f"active: the server opens the data connection from port 20 to the PORT port: {opened}")
+data_syns = [s for s in opened if s[3] not in ("21", "40000")]
+check(len(data_syns) == 1 and data_syns[0][0] == "10.0.1.10" and data_syns[0][2:] == ("203.0.113.21", "50000"),
+      f"passive: the client opens the data connection to the 227 port: {data_syns}")
+ftp_data = fields(client, "tcp.srcport", "tcp.dstport", "ftp-data.command", display_filter="ftp-data")
+check(["20", "40000", "RETR notes.txt"] in ftp_data and ["50000", data_syns[0][1] if data_syns else "", "RETR notes.txt"] in ftp_data,
+      f"tshark ties both data connections to RETR notes.txt: {ftp_data}")
+server_side = syns(os.path.join(out, "ftp-server-eth0.pcap"))
+check(server_side == opened, "the server's capture shows the same SYNs as the client's")
+
+# ABOR: on the control connection, then 426 and 226; the data connection is reset, unfinished.
+out = capture("abort-download.toml")
+client = os.path.join(out, "alice-pc-eth0.pcap")
+requests = [r[0] for r in fields(client, "ftp.request.command", display_filter="ftp.request.command")]
+check("ABOR" in requests and requests.index("ABOR") > requests.index("RETR"), f"ABOR follows RETR: {requests}")
+codes = [c for r in fields(client, "ftp.response.code", display_filter="ftp.response.code") for c in r[0].split("|")]
+# Both replies leave in one segment; tshark's FTP dissector reads only its first line.
+payload = "".join(bytes.fromhex(r[0]).decode() for r in fields(client, "tcp.payload", display_filter="ftp.response.code == 426"))
+check(payload == "426 Connection closed; transfer aborted.\r\n226 Closing data connection.\r\n",
+      f"the server answers 426 then 226: {payload!r}")
+resets = fields(client, "tcp.srcport", display_filter="tcp.flags.reset == 1 && tcp.srcport == 50000")
+check(len(resets) >= 1, f"the server resets the data connection ({len(resets)} RST)")
+received = sum(int(r[0]) for r in fields(client, "tcp.len", display_filter="ftp-data && tcp.srcport == 50000"))
+check(0 < received < 10_000_000, f"only part of the 10 MB crossed before the abort ({received} bytes)")
+
+# TYPE A turns each LF into CRLF on the wire: 106 bytes in ASCII, 102 in binary.
+out = capture("type-ascii-vs-binary.toml")
+client = os.path.join(out, "carol-pc-eth0.pcap")
+sizes = {}
+for port, length in fields(client, "tcp.srcport", "tcp.len", display_filter="ftp-data"):
+    sizes[port] = sizes.get(port, 0) + int(length)
+check(sorted(sizes.values()) == [102, 106], f"the two data connections carry 106 and 102 bytes: {sizes}")
+types = [r[0] for r in fields(client, "ftp.request.arg", display_filter="ftp.request.command == \"TYPE\"")]
+check(types == ["I", "A", "I"], f"TYPE I (after login), A, I: {types}")
+
+# The password, read back from the capture as the scenario's comment says.
+out = capture("password-in-the-clear.toml")
+password = run([tshark, "-r", os.path.join(out, "erin-laptop-eth0.pcap"), "-Y", "ftp.request.command==PASS",
+                "-T", "fields", "-e", "ftp.request.arg"]).stdout.strip()
+check(password == "tr0ub4dor&3", f"PASS crosses in the clear: {password!r}")
+
+# A wrong password: 530, then 230 on the same control connection.
+out = capture("wrong-password.toml")
+codes = [c for r in fields(os.path.join(out, "dave-pc-eth0.pcap"), "ftp.response.code", display_filter="ftp.response.code")
+         for c in r[0].split("|")]
+check("530" in codes and "230" in codes and codes.index("530") < codes.index("230"), f"530 before 230: {codes}")
+
+finish()
