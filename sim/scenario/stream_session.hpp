@@ -105,6 +105,10 @@ class StreamSession : public AnyStreamSession {
   // Pushes out what the engine produced: after every input, and after the app called into the
   // engine from outside (a new request, a store change to report).
   void flush() {
+    // What the engine did comes before what it says about it, as in the DNS adapter: the MDA
+    // stores the message, then "250" goes out; the ftp client prints "ftp> get", then sends PORT.
+    for (const Event& e : engine_.take_events())
+      if (on_event_) on_event_(e);
     std::string out = engine_.take_outgoing();
     if (!out.empty() && !closed_) {
       for (std::string& line : dialogue_lines(out, options_.max_lines_per_write))
@@ -113,8 +117,6 @@ class StreamSession : public AnyStreamSession {
       unsent_ += out;
       write_pending();
     }
-    for (const Event& e : engine_.take_events())
-      if (on_event_) on_event_(e);
     if (engine_.wants_close() && !close_requested_ && !closed_) {
       close_requested_ = true;
       close_when_sent();
