@@ -48,3 +48,29 @@ def bulk_pattern(length):
     tail = b" wiresim bulk data: one numbered 64-byte line each.\n"
     lines = (length + 63) // 64
     return b"".join(b"%012d" % i + tail for i in range(lines))[:length]
+
+
+def tshark_path():
+    """tshark, or finish() with a failed check when it is missing (scripts/setup.sh installs it)."""
+    path = shutil.which("tshark")
+    check(path is not None, "tshark is installed (scripts/setup.sh installs it)")
+    if not path:
+        finish()
+    return path
+
+
+def tshark_fields(pcap, *names, display_filter=None, aggregator="|"):
+    """Rows of the given fields, one per matching frame; repeated fields joined by `aggregator`."""
+    args = [shutil.which("tshark"), "-r", pcap, "-T", "fields", "-E", "occurrence=a", "-E", f"aggregator={aggregator}"]
+    args += [x for n in names for x in ("-e", n)]
+    if display_filter:
+        args += ["-Y", display_filter]
+    return [line.split("\t") for line in run(args).stdout.splitlines()]
+
+
+def capture(wiresim, scenario_path):
+    """Runs a bundled scenario with --pcap into a fresh directory, checking it passes."""
+    out = temp_dir()
+    r = run([wiresim, "run", scenario_path, "--pcap", out])
+    check(r.returncode == 0, f"{os.path.basename(scenario_path)} runs and passes its expectations")
+    return out

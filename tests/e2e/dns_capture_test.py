@@ -2,31 +2,21 @@
 Usage: dns_capture_test.py WIRESIM SOURCE_DIR"""
 import glob
 import os
-import shutil
 import sys
 
-from common import check, finish, run, temp_dir
+from common import capture as common_capture
+from common import check, finish, run, temp_dir, tshark_fields, tshark_path
 
 wiresim, root = sys.argv[1], sys.argv[2]
-tshark = shutil.which("tshark")
-check(tshark is not None, "tshark is installed (scripts/setup.sh installs it)")
-if not tshark:
-    finish()
+tshark = tshark_path()
 
 
 def fields(pcap, *names, display_filter=None):
-    args = [tshark, "-r", pcap, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
-    args += [x for n in names for x in ("-e", n)]
-    if display_filter:
-        args += ["-Y", display_filter]
-    return [line.split("\t") for line in run(args).stdout.splitlines()]
+    return tshark_fields(pcap, *names, display_filter=display_filter, aggregator=",")
 
 
 def capture(scenario):
-    out = temp_dir()
-    r = run([wiresim, "run", os.path.join(root, "scenarios/dns", scenario), "--pcap", out])
-    check(r.returncode == 0, f"{scenario} runs and passes its expectations")
-    return out
+    return common_capture(wiresim, os.path.join(root, "scenarios/dns", scenario))
 
 
 # Every DNS packet of every bundled scenario decodes cleanly: nothing malformed, and every
