@@ -1,5 +1,6 @@
 // A poll(2) loop over nonblocking sockets: accept, read into the engine, write what it says,
-// fire its timers from steady_clock, close when it asks or the peer goes.
+// fire its timers from steady_clock, close when it asks or the peer goes. A session's data
+// connection (FTP) is a DataSocket beside its control connection.
 #include "apps/wiresim/loopback.hpp"
 
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <map>
 
+#include "apps/wiresim/data_socket.hpp"
 #include "sim/scenario/stream_session.hpp"
 
 namespace wiresim::loopback {
@@ -31,6 +33,7 @@ struct Connection {
   std::unique_ptr<RealSession> session;
   std::string unsent;
   bool closing = false;  // the engine asked to close: send what is left, then close
+  std::unique_ptr<DataSocket> data;
 };
 
 struct Listener {
@@ -69,6 +72,11 @@ void print_lines(const Callbacks& callbacks, const Connection& c, const char* sp
 
 // Moves the engine's output to the socket buffer and writes what the socket takes.
 void pump(Connection& c, const Callbacks& callbacks) {
+  // Data requests before the control bytes: a passive listener must be open before the reply
+  // naming its port (227/229) reaches the client. A request that fails at once is reported to
+  // the session, which may ask for more.
+  for (auto requests = c.session->take_data_requests(); !requests.empty(); requests = c.session->take_data_requests())
+    for (const DataRequest& request : requests) c.data->execute(request, *c.session, wall_now());
   c.session->drain_events();
   const std::string out = c.session->take_outgoing();
   print_lines(callbacks, c, "S", out);
@@ -103,9 +111,13 @@ std::string serve(const std::vector<RealService>& services, int port_offset, boo
   std::map<int, Connection> connections;
   while (!stop.load()) {
     std::vector<pollfd> fds;
+    std::vector<int> owner;  // per entry after the listeners: the control connection's fd
     for (const Listener& l : listeners) fds.push_back({l.fd, POLLIN, 0});
-    for (const auto& [fd, c] : connections)
+    for (const auto& [fd, c] : connections) {
       fds.push_back({fd, static_cast<short>(POLLIN | (c.unsent.empty() ? 0 : POLLOUT)), 0});
+      c.data->watch(fds);
+      owner.resize(fds.size() - listeners.size(), fd);
+    }
     int timeout_ms = 100;
     const Time now = wall_now();
     for (const auto& [fd, c] : connections)
@@ -118,17 +130,30 @@ std::string serve(const std::vector<RealService>& services, int port_offset, boo
       const int fd = accept(listeners[i].fd, nullptr, nullptr);
       if (fd < 0) continue;
       set_nonblocking(fd);
+      // Urgent data stays in the stream: a client sending ABOR as TCP urgent data (Python's
+      // ftplib, the Telnet Synch of RFC 959 4.1.3) would otherwise lose its last octet.
+      const int yes = 1;
+      setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &yes, sizeof yes);
       Connection& c = connections[fd];
       c.fd = fd;
       c.service = listeners[i].service;
       c.session = c.service->make_session();
+      c.data = std::make_unique<DataSocket>([&callbacks, &c](const std::string& text) {
+        if (callbacks.line) callbacks.line(c.service->name, "data", text);
+      });
       c.session->on_connected(wall_now());
       pump(c, callbacks);
     }
     for (std::size_t i = listeners.size(); i < fds.size(); ++i) {
-      auto it = connections.find(fds[i].fd);
-      if (it == connections.end()) continue;
+      auto it = connections.find(owner[i - listeners.size()]);
+      if (it == connections.end()) continue;  // closed earlier in this round
       Connection& c = it->second;
+      if (fds[i].fd != c.fd) {  // its data connection
+        if (fds[i].revents == 0) continue;
+        c.data->ready(fds[i], *c.session, wall_now());
+        pump(c, callbacks);
+        continue;
+      }
       bool gone = false;
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
         char buf[16384];
@@ -153,6 +178,13 @@ std::string serve(const std::vector<RealService>& services, int port_offset, boo
         c.session->on_timer(later);
         pump(c, callbacks);
       }
+    // A session may ask to close after a timer or a data-connection event, too.
+    std::erase_if(connections, [](auto& entry) {
+      const Connection& c = entry.second;
+      if (!c.closing || !c.unsent.empty()) return false;
+      close(c.fd);
+      return true;
+    });
   }
   for (auto& [fd, c] : connections) close(fd);
   for (const Listener& l : listeners) close(l.fd);

@@ -1,6 +1,7 @@
 // The socket side of `wiresim serve`: runs server apps' engines (RealService) over real TCP
 // sockets on 127.0.0.1, so telnet, curl or Python's smtplib can talk to a simulated server.
 // Time comes from steady_clock here, never inside sim/. Binds to loopback only, by design.
+// A session's data connections (FTP) are carried out by DataSocket (data_socket.hpp).
 #pragma once
 
 #include <atomic>

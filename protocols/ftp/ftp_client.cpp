@@ -1,7 +1,9 @@
 // The `ftp` action: a user at the command-line ftp on a host, typing `commands` at the server.
 // The control dialogue shows as C:/S: lines; what ftp prints shows as notes on the host.
+#include <cstdio>
 #include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "protocols/ftp/ftp_server.hpp"
 #include "protocols/ftp/ftp_world.hpp"
@@ -14,10 +16,38 @@
 namespace wiresim::ftp {
 namespace {
 
-// The client sessions of a world, kept until it ends.
+// What one ftp action cost, for comparing with HTTP: connections opened (control and data),
+// octets on the control connection both ways, and the time from its SYN to the last transfer's end.
+struct SessionSummary {
+  std::string host, server;
+  bool passive = true;
+  std::uint64_t files = 0, data_bytes = 0, connections = 0, control_bytes = 0;
+  Time start{}, end{};
+};
+
+std::string summary_text(const SessionSummary& s) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f s", (s.end - s.start).seconds());
+  return counted(s.files, "file") + ", " + counted(s.connections, "connection") + ", " +
+         std::to_string(s.control_bytes) + " control bytes, " + std::to_string(s.data_bytes) + " data bytes, " +
+         seconds + (s.passive ? " (passive)" : " (active)");
+}
+
+// The client sessions of a world, kept until it ends, and their summaries for the report.
 struct FtpClients : WorldService {
   explicit FtpClients(World&) {}
   std::vector<std::unique_ptr<SimSession<ClientSession>>> sessions;
+  std::vector<std::unique_ptr<SessionSummary>> summaries;
+  void report(nlohmann::ordered_json& out) const override {
+    if (summaries.empty()) return;
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& s : summaries)
+      list.push_back({{"host", s->host}, {"server", s->server}, {"mode", s->passive ? "passive" : "active"},
+                      {"files", s->files}, {"connections", s->connections}, {"control_bytes", s->control_bytes},
+                      {"data_bytes", s->data_bytes}, {"start_s", s->start.seconds()}, {"end_s", s->end.seconds()},
+                      {"seconds", (s->end - s->start).seconds()}, {"summary", summary_text(*s)}});
+    out["ftp_sessions"] = list;
+  }
 };
 
 std::function<void()> make_ftp(ActionContext& c) {
@@ -51,9 +81,32 @@ std::function<void()> make_ftp(ActionContext& c) {
     config.address = conn.local().address.value;  // what PORT names
     const std::string name = w.net.node(host).name();
     const auto id = static_cast<std::int64_t>(conn.id());
+    auto& summaries = w.service<FtpClients>().summaries;
+    summaries.push_back(std::make_unique<SessionSummary>(
+        SessionSummary{name, w.net.node(server).name(), passive, 0, 0, 0, 0, w.sim.now(), w.sim.now()}));
+    SessionSummary* summary = summaries.back().get();
+    // Connections of this session: the control connection and the data connections after it,
+    // those of the host's TCP with the server at the other end (either end may have opened them).
+    const std::size_t first_connection = w.stack(host).tcp.connections().size() - 1;
+    // At the end of the dialogue (221 to QUIT, or the server closing): the control connection's
+    // TIME-WAIT, and whatever the host does after it, are not the session's.
+    auto summarize = [&w, host, name, id, summary, first_connection, &conn] {
+      const auto& list = w.stack(host).tcp.connections();
+      const Ipv4Address server_address = conn.remote().address;
+      for (std::size_t i = first_connection; i < list.size(); ++i)
+        if (list[i]->remote().address == server_address) ++summary->connections;
+      summary->control_bytes = conn.stats().bytes_sent + conn.stats().bytes_received;
+      w.sim.trace().publish(AppMessage{name, "ftp", "", "ftp summary: " + summary_text(*summary), id});
+    };
     auto session = std::make_unique<SimSession<ClientSession>>(
         w.stack(host).tcp, conn, StreamSessionOptions{name, "ftp", "C"},
-        [&w, host, name, id, replies = std::make_shared<std::deque<std::string>>()](const Event& e) {
+        [&w, host, name, id, summary, summarize, replies = std::make_shared<std::deque<std::string>>()](const Event& e) {
+          if (e.kind == EventKind::SessionEnded) summarize();
+          if (e.kind == EventKind::FileReceived) ++summary->files;
+          if (e.kind == EventKind::TransferCompleted) {
+            summary->end = w.sim.now();
+            if (e.direction == Direction::Download) summary->data_bytes += e.bytes;
+          }
           // ftp prints each reply right after the engine reports it; the S: lines show those.
           if (e.kind == EventKind::Reply) {
             replies->clear();  // lines of an earlier reply that ftp kept quiet about

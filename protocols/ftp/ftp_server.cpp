@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocols/ftp/real_session.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/table_reader.hpp"
 
@@ -76,6 +77,7 @@ FtpServerApp::FtpServerApp(AppContext& c) : world_(c.world), node_(c.node) {
   const auto first = static_cast<std::uint16_t>(t.integer_or("passive-ports", 1024, 65000, 50000));
   ports_.first = first;
   ports_.last = static_cast<std::uint16_t>(std::min(65535, first + 999));
+  real_ports_ = ports_;
   config_.greeting = t.string_or("greeting", config_.greeting);
   config_.idle_timeout = t.duration_or("idle-timeout", config_.idle_timeout);
   config_.max_upload = t.bytes_or("max-upload", config_.max_upload);
@@ -123,12 +125,28 @@ void FtpServerApp::accept(TcpConnection& conn) {
       world_.stack(node_).tcp, conn, StreamSessionOptions{world_.net.node(node_).name(), "ftp", "S"}, nullptr,
       nullptr, vfs_, config);
   auto* raw = session.get();
-  session->control().set_event_handler([this, client, raw](const Event& e) { on_event(e, client, *raw); });
+  session->control().set_event_handler([this, client, raw](const Event& e) { on_event(e, client, raw->data_bytes()); });
   session->control().start_connected();
   sessions_.push_back(std::move(session));
 }
 
-void FtpServerApp::on_event(const Event& e, const std::string& client, const SimSession<ServerSession>& session) {
+std::vector<RealService> FtpServerApp::real_services() {
+  RealService service{"ftp", ControlPort, nullptr};
+  service.make_session = [this]() -> std::unique_ptr<RealSession> {
+    ++connections_;
+    ServerConfig config = config_;
+    // The loopback socket loop listens on 127.0.0.1 at the port the engine picks from the
+    // scenario's passive-ports range (50000 upwards by default), shared by every session.
+    config.address = 0x7F000001;
+    config.shared_ports = &real_ports_;
+    return std::make_unique<RealServerSession>(
+        // A real transfer's byte count is what the engine moved; the socket loop counts no acks.
+        [this](const Event& e) { on_event(e, "127.0.0.1", e.bytes); }, vfs_, config);
+  };
+  return {std::move(service)};
+}
+
+void FtpServerApp::on_event(const Event& e, const std::string& client, std::uint64_t carried) {
   switch (e.kind) {
     case EventKind::LoggedIn:
       ++logins_;
@@ -145,7 +163,7 @@ void FtpServerApp::on_event(const Event& e, const std::string& client, const Sim
     case EventKind::TransferAborted: {
       const bool completed = e.kind == EventKind::TransferCompleted;
       // An aborted download counts what its data connection carried, not what the engine queued.
-      const std::uint64_t bytes = completed ? e.bytes : std::min(e.bytes, session.data_bytes());
+      const std::uint64_t bytes = completed ? e.bytes : std::min(e.bytes, carried);
       TransferRecord r{world_.sim.now(), world_.net.node(node_).name(), client, e.user, e.file, e.direction, e.mode,
                        bytes, completed};
       transfers_.push_back(r);

@@ -23,13 +23,16 @@ class FtpServerApp : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  // Port 21 for `wiresim serve`: the same tree and accounts, PASV naming 127.0.0.1.
+  std::vector<RealService> real_services() override;
 
   const Vfs& vfs() const { return vfs_; }
   const std::vector<TransferRecord>& transfers() const { return transfers_; }
 
  private:
   void accept(TcpConnection& conn);
-  void on_event(const Event& e, const std::string& client, const SimSession<ServerSession>& session);
+  // `carried`: octets the data connection really moved, which an aborted transfer reports.
+  void on_event(const Event& e, const std::string& client, std::uint64_t carried);
   std::string make_directories(const std::string& path);  // and its parents; "" or why not
   std::string owner_of(const std::string& path) const;
 
@@ -38,6 +41,7 @@ class FtpServerApp : public App {
   Vfs vfs_;
   ServerConfig config_;
   PassivePorts ports_;
+  PassivePorts real_ports_;  // for `wiresim serve`, apart from the simulation's
   std::vector<std::pair<std::string, std::string>> homes_;  // user, home directory
   std::vector<std::unique_ptr<SimSession<ServerSession>>> sessions_;
   std::vector<TransferRecord> transfers_;

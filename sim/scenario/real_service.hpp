@@ -1,6 +1,7 @@
 // A server app's engines offered to real clients: `wiresim serve` runs them on loopback sockets
 // so telnet, curl or Python's smtplib can talk to a simulated mail server. This header holds
-// only the type-erased engine; the sockets and the wall clock live in apps/wiresim/.
+// only the type-erased engine and the data connections it may ask for (FTP); the sockets and
+// the wall clock live in apps/wiresim/.
 #pragma once
 
 #include <cstdint>
@@ -10,10 +11,29 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "sim/core/time.hpp"
 
 namespace wiresim {
+
+// A second connection an engine asks for beside its own (FTP's data connection, RFC 959 3.2),
+// in the words of no particular protocol. One at a time per session; addresses are IPv4 in host
+// order, and the socket loop only ever uses 127.0.0.1.
+struct DataRequest {
+  enum class Kind {
+    Listen,   // listen on port and accept one connection, then stop listening
+    Connect,  // connect from local_port (0: any) to address:port
+    Send,     // write `bytes` on the open data connection
+    Close,    // close it normally once every byte was written
+    Abort,    // drop it (or stop listening) at once, unsent bytes lost
+  };
+  Kind kind = Kind::Abort;
+  std::uint32_t address = 0;     // Listen: our address; Connect: the peer's
+  std::uint16_t port = 0;        // Listen: our port; Connect: the peer's
+  std::uint16_t local_port = 0;  // Connect: our port
+  std::string bytes;             // Send
+};
 
 // One connection's engine, its type erased so one socket loop serves every protocol.
 class RealSession {
@@ -27,6 +47,14 @@ class RealSession {
   virtual std::optional<Time> wake_at() const = 0;
   virtual bool wants_close() const = 0;
   virtual void drain_events() = 0;  // hands the engine's events to the app that made it
+
+  // The data connection, for engines that have one; by default a session asks for none. Drain
+  // take_data_requests() after every call into the session, like take_outgoing().
+  virtual std::vector<DataRequest> take_data_requests() { return {}; }
+  virtual void on_data_connected(Time) {}  // the Listen accepted one, or the Connect succeeded
+  virtual void on_data_bytes(std::string_view, Time) {}
+  // Clean: the peer closed after a Close from either end; not clean: reset, or never opened.
+  virtual void on_data_closed(bool /*clean*/, Time) {}
 };
 
 template <class Engine>
@@ -47,6 +75,9 @@ class RealEngineSession : public RealSession {
     for (const Event& e : engine_.take_events())
       if (on_event_) on_event_(e);
   }
+
+ protected:
+  Engine& engine() { return engine_; }
 
  private:
   Engine engine_;

@@ -1,7 +1,8 @@
 """The FTP scenarios' captures as Wireshark users see them, checked with tshark: FTP on port 21,
 FTP-DATA on each data connection (tshark finds those through PORT and PASV), who opens the data
 connection in active and passive mode, ABOR's 426/226 with a reset data connection, TYPE A vs I
-sizes, and the password in the clear.
+sizes, the password in the clear, and FTP vs HTTP (HTTP on port 80; 1 connection persistent,
+5 non-persistent).
 Usage: ftp_capture_test.py WIRESIM SOURCE_DIR"""
 import glob
 import os
@@ -43,7 +44,7 @@ for path in sorted(glob.glob(os.path.join(root, "scenarios/ftp/*.toml"))):
         check(control and len(control) == len(dissected),
               f"{where}: tshark dissects all {len(control)} port-21 payloads as FTP ({len(dissected)})")
         # Out-of-order and retransmitted segments (the slow link's drops) wait for TCP reassembly.
-        data = [r for r in rows if r[3] and int(r[3]) > 0 and "21" not in (r[1], r[2]) and not r[4]]
+        data = [r for r in rows if r[3] and int(r[3]) > 0 and not {"21", "80"} & {r[1], r[2]} and not r[4]]
         as_data = [r for r in data if "ftp-data" in r[0].split(":")]
         check(data and len(data) == len(as_data),
               f"{where}: all {len(data)} in-order data-connection payloads are FTP-DATA ({len(as_data)})")
@@ -104,5 +105,29 @@ out = capture("wrong-password.toml")
 codes = [c for r in fields(os.path.join(out, "dave-pc-eth0.pcap"), "ftp.response.code", display_filter="ftp.response.code")
          for c in r[0].split("|")]
 check("530" in codes and "230" in codes and codes.index("530") < codes.index("230"), f"530 before 230: {codes}")
+
+# FTP vs HTTP: the same five files by FTP, by persistent HTTP (10 s) and by non-persistent HTTP
+# (20 s). Port 80 carries HTTP, as tshark sees it; the SYNs to port 80 are 1 then 5.
+out = capture("ftp-vs-http.toml")
+client = os.path.join(out, "dana-pc-eth0.pcap")
+rows = fields(client, "frame.protocols", "tcp.srcport", "tcp.dstport", "tcp.len")
+http_heads = [r for r in rows if "http" in r[0].split(":")]
+requests = fields(client, "http.request.method", "http.request.uri", display_filter="http.request")
+check([r[0] for r in requests] == ["GET"] * 10 and len({r[1] for r in requests}) == 5,
+      f"tshark dissects 10 GET requests for 5 paths on port 80: {requests}")
+codes = [r[0] for r in fields(client, "http.response.code", display_filter="http.response")]
+check(codes == ["200"] * 10, f"tshark dissects 10 responses, all 200: {codes}")
+check(all("80" in (r[1], r[2]) for r in http_heads), "every HTTP frame is on port 80")
+syn_times = fields(client, "frame.time_relative", "tcp.dstport", display_filter="tcp.flags.syn == 1 && tcp.flags.ack == 0")
+to_80 = [float(t) for t, port in syn_times if port == "80"]
+# Times count from the capture's first frame, the FTP SYN at 1 s: the fetches begin at 9 and 19.
+persistent = [t for t in to_80 if 9 <= t < 19]
+separate = [t for t in to_80 if t >= 19]
+check(len(persistent) == 1, f"the persistent fetch opens 1 TCP connection to port 80: {persistent}")
+check(len(separate) == 5, f"the non-persistent fetch opens 5 TCP connections to port 80: {separate}")
+ftp_syns = [port for t, port in syn_times if float(t) < 9]
+check(len(ftp_syns) == 6 and ftp_syns[0] == "21", f"FTP opens 6 connections, port 21 first: {ftp_syns}")
+closes = fields(client, "http.connection", display_filter="http.request && http.connection")
+check([r[0] for r in closes] == ["close"] * 5, f"only the 5 non-persistent requests say Connection: close: {closes}")
 
 finish()
