@@ -118,6 +118,65 @@ std::string block_encode(std::string_view data) {
   return out;
 }
 
+std::string records_encode(std::string_view stored, Type type) {
+  constexpr char Escape = static_cast<char>(0xFF);
+  std::string out;
+  std::size_t start = 0;
+  while (start < stored.size()) {
+    std::size_t end = stored.find('\n', start);
+    if (end == std::string_view::npos) end = stored.size();
+    for (const char c : to_wire(stored.substr(start, end - start), type)) {
+      out += c;
+      if (c == Escape) out += Escape;  // a data octet of all ones, repeated
+    }
+    start = end + 1;
+    out += Escape;
+    out += static_cast<char>(start >= stored.size() ? 0x03 : 0x01);  // EOR, with EOF on the last
+  }
+  if (stored.empty()) {
+    out += Escape;
+    out += static_cast<char>(0x02);  // an empty file: EOF alone
+  }
+  return out;
+}
+
+std::optional<std::string> records_decode(std::string_view wire, Type type, std::string* error) {
+  std::string lines, record;
+  for (std::size_t at = 0; at < wire.size(); ++at) {
+    if (static_cast<unsigned char>(wire[at]) != 0xFF) {
+      record += wire[at];
+      continue;
+    }
+    if (at + 1 >= wire.size()) {
+      if (error) *error = "the stream ends inside a control code";
+      return std::nullopt;
+    }
+    const auto code = static_cast<unsigned char>(wire[++at]);
+    if (code == 0xFF) {
+      record += wire[at];
+      continue;
+    }
+    if (code < 1 || code > 3) {
+      if (error) *error = "control code 0xFF " + std::to_string(code) + " is neither EOR (1) nor EOF (2)";
+      return std::nullopt;
+    }
+    if (code & 1) {  // EOR: the record becomes a line
+      lines += from_wire(record, type);
+      lines += '\n';
+      record.clear();
+    }
+    if (code & 2) {  // EOF: nothing may follow
+      if (at + 1 != wire.size() || !record.empty()) {
+        if (error) *error = "data after the EOF code";
+        return std::nullopt;
+      }
+      return lines;
+    }
+  }
+  if (error) *error = "no EOF code (0xFF 0x02) at the end of the stream";
+  return std::nullopt;
+}
+
 std::optional<std::string> block_decode(std::string_view stream, std::string* error) {
   std::string data;
   std::size_t at = 0;

@@ -1,7 +1,7 @@
 // How a file's bytes travel on a data connection (RFC 959 3.1 and 3.4): the representation
 // TYPE (A: ASCII with CRLF line ends, I: image, E: EBCDIC through a fixed table) and the
-// transmission MODE (S: stream, B: blocks with a 3-octet header). No compressed mode, no
-// record-structure markers, no restart markers inside block mode.
+// transmission MODE (S: stream, B: blocks with a 3-octet header), and record structure in
+// stream mode. No compressed mode, no page structure, no restart markers inside block mode.
 #pragma once
 
 #include <cstdint>
@@ -39,5 +39,14 @@ std::string block_encode(std::string_view data);
 // The data of a complete block-mode stream; nothing (and `error` says why) when a header is cut
 // short, a block runs past the end, or no EOF block came. Bytes after the EOF block are an error.
 std::optional<std::string> block_decode(std::string_view stream, std::string* error);
+
+// RFC 959 3.4.1, STRU R in stream mode: the file's lines are its records; each goes in `type`
+// without its line end, followed by the two-octet EOR code 0xFF 0x01; the file ends with EOF,
+// 0xFF 0x02 (on the last record, EOR and EOF together: 0xFF 0x03). A data octet 0xFF is sent
+// twice.
+std::string records_encode(std::string_view stored, Type type);
+// Records back into lines (LF ends); nothing (and `error` says why) for an escape octet
+// followed by a code other than 0xFF, 1, 2 or 3, or a stream without EOF.
+std::optional<std::string> records_decode(std::string_view wire, Type type, std::string* error);
 
 }  // namespace wiresim::ftp

@@ -462,8 +462,10 @@ void ServerSession::type_command(const Command& command, Time) {
 
 void ServerSession::stru_command(const Command& command, Time) {
   const std::string argument = upper(command.argument);
-  if (argument == "F" || argument == "R") {
-    // Record structure is accepted and sent as a file: no EOR markers (see README).
+  if (argument == "R" && mode_ == Mode::Block) {
+    // Records in block mode (EOR descriptors) are not modelled; stream mode carries them.
+    reply(NotForParameter);
+  } else if (argument == "F" || argument == "R") {
     structure_ = argument == "F" ? Structure::File : Structure::Record;
     reply("200 Structure set to " + argument + ".");
   } else if (argument == "P") {
@@ -476,7 +478,9 @@ void ServerSession::stru_command(const Command& command, Time) {
 
 void ServerSession::mode_command(const Command& command, Time) {
   const std::string argument = upper(command.argument);
-  if (argument == "S" || argument == "B") {
+  if (argument == "B" && structure_ == Structure::Record) {
+    reply(NotForParameter);  // see STRU: records travel in stream mode only
+  } else if (argument == "S" || argument == "B") {
     mode_ = argument == "S" ? Mode::Stream : Mode::Block;
     reply("200 Mode set to " + argument + ".");
   } else if (argument == "C") {
@@ -653,7 +657,8 @@ void ServerSession::retr_command(const Command& command, Time now) {
     reply("550 Failed to open file.");
     return;
   }
-  std::string wire = to_wire(vfs_.content(path), type_);
+  std::string wire = structure_ == Structure::Record ? records_encode(vfs_.content(path), type_)
+                                                    : to_wire(vfs_.content(path), type_);
   const std::uint64_t restart = std::exchange(restart_, 0);
   if (restart > wire.size()) {
     // RFC 3659 5.4: a restart point past the end of the file.
@@ -804,7 +809,20 @@ void ServerSession::data_closed(bool clean, Time now) {
       }
       wire = std::move(*data);
     }
-    std::string content = from_wire(wire, type_);
+    std::string content;
+    if (structure_ == Structure::Record) {
+      std::string why;
+      std::optional<std::string> lines = records_decode(wire, type_, &why);
+      if (!lines) {
+        protocol_error("a record-structured stream ending in EOF (0xFF 0x02)", why);
+        reply("451 Requested action aborted: local error in processing.");
+        finish_transfer(EventKind::TransferAborted);
+        return;
+      }
+      content = std::move(*lines);
+    } else {
+      content = from_wire(wire, type_);
+    }
     const std::string old = vfs_.content(transfer.path);
     if (transfer.append) {
       content = old + content;

@@ -77,4 +77,30 @@ TEST_CASE("the tree refuses set-up mistakes with a message") {
   CHECK(!vfs.add_account("anonymous", "x", "/").ok());
 }
 
+
+TEST_CASE("record structure ends each line with EOR and the last with EOR and EOF together") {
+  using namespace std::string_literals;
+  CHECK(records_encode("line one\nline two\n", Type::Image) == "line one\xFF\x01line two\xFF\x03"s);
+  CHECK(records_encode("no end", Type::Image) == "no end\xFF\x03"s);
+  CHECK(records_encode("", Type::Image) == "\xFF\x02"s);
+  CHECK(records_encode("a\xFF" "b\n", Type::Image) == "a\xFF\xFF" "b\xFF\x03"s);  // a data 0xFF is doubled
+}
+
+TEST_CASE("record structure decodes back to lines, and rejects bad control codes") {
+  using namespace std::string_literals;
+  for (const std::string& text : {"line one\nline two\n"s, "a\xFF" "b\n"s, ""s}) {
+    std::string why;
+    const auto back = records_decode(records_encode(text, Type::Ebcdic), Type::Ebcdic, &why);
+    REQUIRE_MESSAGE(back.has_value(), why);
+    CHECK(*back == text);
+  }
+  std::string why;
+  CHECK_FALSE(records_decode("abc\xFF\x01"s, Type::Image, &why).has_value());
+  CHECK(why == "no EOF code (0xFF 0x02) at the end of the stream");
+  CHECK_FALSE(records_decode("abc\xFF\x07"s, Type::Image, &why).has_value());
+  CHECK(why == "control code 0xFF 7 is neither EOR (1) nor EOF (2)");
+  CHECK_FALSE(records_decode("abc\xFF\x02x"s, Type::Image, &why).has_value());
+  CHECK(why == "data after the EOF code");
+}
+
 }  // namespace wiresim::ftp

@@ -101,6 +101,34 @@ TEST_CASE("TYPE A sends CRLF line ends and TYPE I the stored bytes") {
   CHECK(sent_data(image.actions).size() == 29);
 }
 
+TEST_CASE("STRU R sends each line as a record ending in EOR, the last with EOF (RFC 959 3.4.1)") {
+  using namespace std::string_literals;
+  Driver d(false);
+  d.send(BobLogin + crlf({"STRU R", "MODE B", "PASV", "RETR notes.txt"}));
+  d.session.on_data_connected(Time{});
+  d.collect();
+  CHECK(sent_data(d.actions) == "line one\xFF\x01line two\xFF\x01line three\xFF\x03"s);
+  CHECK(d.output.find("504 Command not implemented for that parameter.") != std::string::npos);  // MODE B with records
+}
+
+TEST_CASE("a STOR in STRU R stores the records as lines") {
+  using namespace std::string_literals;
+  Driver keep(false);
+  const std::string out = run_both_ways([](Driver& d) {
+    d.send(BobLogin + crlf({"STRU R", "PASV", "STOR up.txt"}));
+    d.session.on_data_connected(Time{});
+    d.session.on_data_bytes("hello\xFF\x01wor"s, Time{});
+    d.session.on_data_bytes("ld\xFF\x03"s, Time{});
+    d.session.on_data_closed(true, Time{});
+    d.collect();
+    d.send(crlf({"STRU F", "TYPE I", "SIZE up.txt"}));
+  }, &keep);
+  CHECK(out.substr(BobLoginReplies.size()) ==
+        crlf({"200 Structure set to R.", "227 Entering Passive Mode (10,0,0,1,195,80)",
+              "150 Opening ASCII mode data connection for up.txt", "226 Transfer complete.",
+              "200 Structure set to F.", "200 Switching to Binary mode.", "213 12"}));
+}
+
 TEST_CASE("a STOR in TYPE A stores LF line ends and reports 226") {
   Driver keep(false);
   const std::string out = run_both_ways([](Driver& d) {
