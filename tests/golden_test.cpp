@@ -36,3 +36,11 @@ TEST_CASE("golden transcript: an unknown recipient, 550 and a bounce") {
 TEST_CASE("golden transcript: POP3 download-and-delete vs download-and-keep") {
   check_golden("email/pop3-delete-vs-keep.toml", "email/pop3-delete-vs-keep.txt");
 }
+
+TEST_CASE("golden transcript: FTP active vs passive") {
+  check_golden("ftp/active-vs-passive.toml", "ftp/active-vs-passive.txt");
+}
+
+TEST_CASE("golden transcript: FTP vs HTTP, persistent and non-persistent") {
+  check_golden("ftp/ftp-vs-http.toml", "ftp/ftp-vs-http.txt");
+}
