@@ -28,6 +28,7 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::string until, pcap, trace, report;
   bool transcript = false, quiet = false;
+  std::vector<std::string> layers;
 };
 
 void print_summary(const World& world, const RunResult& result) {
@@ -73,7 +74,8 @@ int run_command(const RunArgs& args) {
   options.pcap_directory = args.pcap;
   options.trace_path = args.trace;
   options.report_path = args.report;
-  if (args.transcript) options.transcript = &std::cout;
+  if (args.transcript || !args.layers.empty()) options.transcript = &std::cout;
+  options.transcript_layers = std::set<std::string>(args.layers.begin(), args.layers.end());
   cli::ProgressBar progress(!args.quiet);
   options.on_progress = [&progress](Time now, std::optional<Time> end) { progress.update(now, end); };
   auto result = run_world(**world, options);
@@ -206,6 +208,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run.trace, "write every event as JSON lines to FILE");
   run_cmd->add_option("--report", run.report, "write the JSON report to FILE");
   run_cmd->add_flag("--transcript", run.transcript, "print the run's transcript ([t] node layer: text)");
+  run_cmd->add_option("--layers", run.layers, "transcript of these layers only, e.g. --layers smtp,dns (implies --transcript)")
+      ->delimiter(',');
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only expectation results and errors");
   std::string check_file;
   CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario without running it");

@@ -38,7 +38,7 @@ Result<RunResult> run_world(World& world, const RunOptions& options) {
     trace = std::move(*t);
   }
   std::optional<TranscriptWriter> transcript;
-  if (options.transcript) transcript.emplace(sim, *options.transcript);
+  if (options.transcript) transcript.emplace(sim, *options.transcript, false, options.transcript_layers);
 
   const std::optional<Duration> duration = options.until ? options.until : world.info.duration;
   const Time limit = Time{} + duration.value_or(MaxOpenEndedRun);

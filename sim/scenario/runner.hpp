@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct RunOptions {
   std::string trace_path;         // "" = no JSONL trace
   std::string report_path;        // "" = no JSON report
   std::ostream* transcript = nullptr;
+  std::set<std::string> transcript_layers;  // only these layers in the transcript; empty: all
   // Called now and then with the simulated time reached and the end, when known.
   std::function<void(Time now, std::optional<Time> end)> on_progress;
 };

@@ -21,10 +21,11 @@ std::string format_transcript_line(const TraceRecord& r) {
   return line;
 }
 
-TranscriptWriter::TranscriptWriter(Simulator& sim, std::ostream& out, bool with_packets)
-    : out_(out), with_packets_(with_packets) {
+TranscriptWriter::TranscriptWriter(Simulator& sim, std::ostream& out, bool with_packets, std::set<std::string> layers)
+    : out_(out), with_packets_(with_packets), layers_(std::move(layers)) {
   sim.trace().subscribe_all([this](const TraceRecord& r) {
     if (!with_packets_ && (r.kind == "packet.tx" || r.kind == "packet.rx")) return;
+    if (!layers_.empty() && !layers_.count(r.layer)) return;
     out_ << format_transcript_line(r) << '\n';
   });
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ostream>
+#include <set>
 #include <string>
 
 #include "sim/core/simulator.hpp"
@@ -13,11 +14,13 @@ std::string format_transcript_line(const TraceRecord& r);
 
 class TranscriptWriter {
  public:
-  TranscriptWriter(Simulator& sim, std::ostream& out, bool with_packets = false);
+  // `layers`: print only lines of these layers ("smtp", "dns", "tcp"...); empty prints all.
+  TranscriptWriter(Simulator& sim, std::ostream& out, bool with_packets = false, std::set<std::string> layers = {});
 
  private:
   std::ostream& out_;
   bool with_packets_;
+  std::set<std::string> layers_;
 };
 
 }  // namespace wiresim

@@ -78,6 +78,11 @@ r = run([wiresim, "run", failing])
 check(r.returncode == 3 and "FAIL  " + failing + ":16  bob receives exactly 20000 bytes" in r.stdout,
       "a failed expectation prints FAIL with its place and exits 3")
 
+# --layers keeps the transcript to the layers asked for.
+r = run([wiresim, "run", os.path.join(root, "scenarios/email/alice-to-bob.toml"), "--layers", "smtp,pop3"])
+layers = {line.split()[3].rstrip(":") for line in r.stdout.splitlines() if line.startswith("[")}
+check(r.returncode == 0 and layers == {"smtp", "pop3"}, f"--layers smtp,pop3 prints only those layers: {sorted(layers)}")
+
 # Determinism: same seed, same bytes; another seed, another loss pattern.
 outputs = []
 for tag, seed in (("a", "7"), ("b", "7"), ("c", "8")):
