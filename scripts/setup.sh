@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config python3
           libboost-graph-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev doctest-dev
-          libssl-dev libstb-dev tshark)
+          libssl-dev libstb-dev tshark curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
