@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 
 #include "apps/wiresim/loopback.hpp"
 #include "apps/wiresim/progress.hpp"
+#include "protocols/bittorrent/theory.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/runner.hpp"
 
@@ -144,6 +146,44 @@ int list_command() {
   return ExitOk;
 }
 
+struct TheoryArgs {
+  std::string file_size, server_upload, download;
+  std::vector<std::string> uploads, peers;
+  bool csv = false;
+};
+
+// `wiresim theory distribution`: the textbook's minimum distribution times, no simulation.
+int theory_command(const TheoryArgs& args) {
+  auto fail = [](const std::string& option, const std::string& message) {
+    std::cerr << "wiresim: theory distribution: " << option << ": " << message << "\n";
+    return ExitUsage;
+  };
+  auto file_bits = parse_bits(args.file_size);
+  if (!file_bits) return fail("--F", file_bits.error());
+  auto us = parse_rate(args.server_upload);
+  if (!us) return fail("--us", us.error());
+  auto d = parse_rate(args.download);
+  if (!d) return fail("--d", d.error());
+  std::vector<double> uploads;
+  for (const std::string& text : args.uploads) {
+    auto u = parse_rate(text);
+    if (!u) return fail("--u", u.error());
+    uploads.push_back(static_cast<double>(u->bits_per_second));
+  }
+  std::vector<std::uint64_t> peers;
+  for (const std::string& text : args.peers) {
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n == 0)
+      return fail("--N", "expected whole numbers of peers such as 10,100,1000; got \"" + text + "\"");
+    peers.push_back(n);
+  }
+  const auto us_bps = static_cast<double>(us->bits_per_second), d_bps = static_cast<double>(d->bits_per_second);
+  std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, d_bps, uploads, peers)
+                         : bittorrent::distribution_table(*file_bits, us_bps, d_bps, uploads, peers));
+  return ExitOk;
+}
+
 std::atomic<bool> serve_stop{false};
 
 struct ServeArgs {
@@ -215,6 +255,18 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario without running it");
   check_cmd->add_option("file", check_file, "scenario file (.toml)")->required();
   CLI::App* list_cmd = app.add_subcommand("list", "list the bundled scenarios");
+  TheoryArgs theory;
+  CLI::App* theory_cmd = app.add_subcommand("theory", "the textbook's formulas, computed");
+  theory_cmd->require_subcommand(1);
+  CLI::App* distribution_cmd = theory_cmd->add_subcommand(
+      "distribution", "minimum time to distribute a file to N peers: client-server vs P2P (D_cs, D_p2p)");
+  distribution_cmd->add_option("--F", theory.file_size, "file size, e.g. 15Gbit or 2GB")->required();
+  distribution_cmd->add_option("--us", theory.server_upload, "server upload rate, e.g. 30Mbps")->required();
+  distribution_cmd->add_option("--d", theory.download, "every peer's download rate (dmin), e.g. 2Mbps")->required();
+  distribution_cmd->add_option("--u", theory.uploads, "peer upload rates, e.g. 300kbps,700kbps,2Mbps")
+      ->required()->delimiter(',');
+  distribution_cmd->add_option("--N", theory.peers, "numbers of peers, e.g. 10,100,1000")->required()->delimiter(',');
+  distribution_cmd->add_flag("--csv", theory.csv, "print N,u_bps,mode,theory_s,bottleneck rows instead of the chart");
   ServeArgs serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "let real clients (telnet, curl, smtplib) talk to a node's servers on 127.0.0.1");
   serve_cmd->add_option("file", serve.file, "scenario file (.toml)")->required();
@@ -237,5 +289,6 @@ int main(int argc, char** argv) {
   if (check_cmd->parsed()) return check_command(check_file);
   if (list_cmd->parsed()) return list_command();
   if (serve_cmd->parsed()) return serve_command(serve);
+  if (distribution_cmd->parsed()) return theory_command(theory);
   return ExitUsage;
 }

@@ -87,6 +87,18 @@ Result<std::uint64_t> parse_bytes(std::string_view text) {
   return static_cast<std::uint64_t>(std::llround(*r));
 }
 
+Result<double> parse_bits(std::string_view text) {
+  static constexpr UnitScale units[] = {{"bit", 1},      {"kbit", 1e3},         {"Mbit", 1e6},
+                                        {"Gbit", 1e9},   {"Tbit", 1e12},        {"B", 8},
+                                        {"KB", 8e3},     {"MB", 8e6},           {"GB", 8e9},
+                                        {"TB", 8e12},    {"KiB", 8 * 1024.0},   {"MiB", 8 * 1048576.0},
+                                        {"GiB", 8 * 1073741824.0}};
+  auto r = scaled(text, units, "file size", "15Gbit", false);
+  if (!r) return Error{r.error()};
+  if (*r <= 0 || *r > 1e18) return Error{"file size " + quoted(text, '"') + " is out of range"};
+  return *r;
+}
+
 Result<Rate> parse_rate(std::string_view text) {
   static constexpr UnitScale units[] = {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}};
   auto r = scaled(text, units, "rate", "10Mbps", false);

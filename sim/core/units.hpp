@@ -17,6 +17,8 @@ struct Rate {
 
 // A byte count ("64KB", "1.5MB", "1500B" or a bare integer of bytes).
 Result<std::uint64_t> parse_bytes(std::string_view text);
+// A file size in bits, as the distribution-time problem states it: "15Gbit", or bytes ("2GB").
+Result<double> parse_bits(std::string_view text);
 Result<Rate> parse_rate(std::string_view text);
 Result<Duration> parse_duration(std::string_view text);
 

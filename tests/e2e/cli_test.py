@@ -83,6 +83,12 @@ r = run([wiresim, "run", os.path.join(root, "scenarios/email/alice-to-bob.toml")
 layers = {line.split()[3].rstrip(":") for line in r.stdout.splitlines() if line.startswith("[")}
 check(r.returncode == 0 and layers == {"smtp", "pop3"}, f"--layers smtp,pop3 prints only those layers: {sorted(layers)}")
 
+# The textbook's distribution-time chart, computed.
+r = run([wiresim, "theory", "distribution", "--F", "15Gbit", "--us", "30Mbps", "--d", "2Mbps",
+         "--u", "300kbps,700kbps,2Mbps", "--N", "10,100,1000"])
+check(r.returncode == 0 and "500000 s  N F / us" in r.stdout and "45455 s  N F / (us + N u)" in r.stdout,
+      "theory distribution prints the textbook chart with each cell's bottleneck")
+
 # Determinism: same seed, same bytes; another seed, another loss pattern.
 outputs = []
 for tag, seed in (("a", "7"), ("b", "7"), ("c", "8")):

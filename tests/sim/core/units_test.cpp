@@ -63,3 +63,12 @@ TEST_CASE("suggestions find near misses and ignore unrelated names") {
   CHECK(did_you_mean("raet", {"rate", "delay"}) == "; did you mean 'rate'?");
   CHECK(did_you_mean("zzzzzz", {"alice", "bob"}).empty());
 }
+
+TEST_CASE("file sizes in bits take bit units and byte units") {
+  CHECK(*parse_bits("15Gbit") == doctest::Approx(15e9));
+  CHECK(*parse_bits("300kbit") == doctest::Approx(3e5));
+  CHECK(*parse_bits("2GB") == doctest::Approx(16e9));
+  CHECK(parse_bits("15").error() ==
+        "invalid file size \"15\": the unit is missing; expected a number followed by bit, kbit, Mbit, Gbit, Tbit, B, "
+        "KB, MB, GB, TB, KiB, MiB or GiB (for example \"15Gbit\")");
+}

@@ -1,0 +1,38 @@
+// The textbook's minimum distribution times for a file of F bits to N peers (Kurose & Ross 2.5):
+// client-server D_cs = max{N F / us, F / dmin} and P2P D_p2p = max{F / us, F / dmin,
+// N F / (us + sum of ui)}, with the term that decides each one. Peers here all upload u.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wiresim::bittorrent {
+
+struct DistributionProblem {
+  double file_bits = 0;        // F
+  double server_upload = 0;    // us, bits per second
+  double min_download = 0;     // dmin, bits per second
+  double peer_upload = 0;      // u of every peer, bits per second
+  std::uint64_t peers = 0;     // N
+};
+
+// A lower bound on the distribution time and the term it comes from.
+struct Bound {
+  double seconds = 0;
+  std::string term;  // "N F / us", "F / dmin", "F / us", "N F / (us + N u)"
+};
+
+Bound client_server_time(const DistributionProblem& p);
+Bound p2p_time(const DistributionProblem& p);
+
+// The chart of the textbook's problem: one client-server row (it does not depend on u) and
+// one P2P row per u, a column per N, each cell "7500 s  F / dmin".
+std::string distribution_table(double file_bits, double server_upload, double min_download,
+                               const std::vector<double>& peer_uploads, const std::vector<std::uint64_t>& peers);
+
+// The same numbers as CSV: N,u_bps,mode,theory_s,bottleneck.
+std::string distribution_csv(double file_bits, double server_upload, double min_download,
+                             const std::vector<double>& peer_uploads, const std::vector<std::uint64_t>& peers);
+
+}  // namespace wiresim::bittorrent
