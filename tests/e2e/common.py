@@ -74,3 +74,66 @@ def capture(wiresim, scenario_path):
     r = run([wiresim, "run", scenario_path, "--pcap", out])
     check(r.returncode == 0, f"{os.path.basename(scenario_path)} runs and passes its expectations")
     return out
+
+
+class ServeProcess:
+    """`wiresim serve SCENARIO NODE --any-port` in the background, for real-client tests. A thread
+    keeps reading its dialogue (so it never blocks on a full pipe) into `lines`; `ports` maps each
+    service it printed ("smtp", "ftp", ...) to its port on 127.0.0.1."""
+
+    def __init__(self, wiresim, scenario, node, timeout):
+        import re
+        import threading
+        self._timeout = timeout
+        self._pattern = re.compile(r"^(\w+) on 127\.0\.0\.1:(\d+)$")
+        self.lines = []
+        self.ports = {}
+        self.ready = threading.Event()
+        # A missing binary raises here: the test stops with the trace and exit status 1.
+        self.process = subprocess.Popen([wiresim, "serve", scenario, node, "--any-port"], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.ready.wait(timeout)
+
+    def _read(self):
+        for raw in self.process.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            self.lines.append(line)
+            found = self._pattern.match(line)
+            if found:
+                self.ports[found.group(1)] = int(found.group(2))
+            if line.startswith("serving "):
+                self.ready.set()
+        self.ready.set()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(self._timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def section(name, body, *args):
+    """Runs one section; an exception there is a failure that names the section, not a crash."""
+    import traceback
+    print(f"-- {name}")
+    try:
+        body(*args)
+    except Exception as e:  # noqa: BLE001: any client error is a failed check, reported with its trace
+        traceback.print_exc(limit=3)
+        check(False, f"{name}: stopped by {type(e).__name__}: {e}")
+
+
+def raises(what, call, exception):
+    """Calls `call`; returns the exception it raised if it is an `exception`, or None."""
+    try:
+        call()
+    except exception as e:
+        return e
+    except Exception as e:  # noqa: BLE001
+        check(False, f"{what}: raised {type(e).__name__}: {e} instead of {exception.__name__}")
+    return None

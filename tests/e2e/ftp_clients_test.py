@@ -8,15 +8,13 @@ reported and the next section still runs."""
 import ftplib
 import io
 import os
-import re
 import shutil
 import subprocess
 import sys
 import threading
-import traceback
 
 import common
-from common import check, finish, temp_dir
+from common import ServeProcess, check, finish, raises, section, temp_dir
 
 TIMEOUT = 5  # seconds for every socket and curl call: a hang fails instead of blocking CI
 WATCHDOG = 20  # seconds for the whole test: after this the server is stopped
@@ -33,62 +31,6 @@ BLOB = bytes(range(256)) * 64 + b"\r\n\n\r\x00end"  # every byte value, lone CR 
 
 
 # ---- the server ----
-
-class Server:
-    """`wiresim serve` in the background; a thread keeps reading its dialogue so it never blocks."""
-
-    def __init__(self):
-        self.lines = []
-        self.port = None
-        self.ready = threading.Event()
-        # A missing binary raises here: the test stops with the trace and exit status 1.
-        self.process = subprocess.Popen([wiresim, "serve", scenario, "ftp", "--any-port"], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.ready.wait(TIMEOUT)
-
-    def _read(self):
-        for raw in self.process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lines.append(line)
-            found = re.match(r"^ftp on 127\.0\.0\.1:(\d+)$", line)
-            if found:
-                self.port = int(found.group(1))
-            if line.startswith("serving "):
-                self.ready.set()
-        self.ready.set()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-
-def section(name, body, *args):
-    """Runs one section; an exception there is a failure that names the section, not a crash."""
-    print(f"-- {name}")
-    try:
-        body(*args)
-    except Exception as e:  # noqa: BLE001: any client error is a failed check, reported with its trace
-        traceback.print_exc(limit=3)
-        check(False, f"{name}: stopped by {type(e).__name__}: {e}")
-
-
-def raises(what, call, exception):
-    """Calls `call`; returns the exception it raised if it is an `exception`, or None."""
-    try:
-        call()
-    except exception as e:
-        return e
-    except Exception as e:  # noqa: BLE001
-        check(False, f"{what}: raised {type(e).__name__}: {e} instead of {exception.__name__}")
-    return None
-
 
 def connect(port, passive):
     f = ftplib.FTP()
@@ -260,18 +202,18 @@ def curl_clients(port):
 # ---- run ----
 
 check(shutil.which("curl") is not None, "curl is installed")
-server = Server()
+server = ServeProcess(wiresim, scenario, "ftp", TIMEOUT)
 timed_out = threading.Event()
 watchdog = threading.Timer(WATCHDOG, lambda: (timed_out.set(), server.stop()))
 watchdog.start()
 try:
-    check(server.port is not None, f"wiresim serve prints the ftp port (output {server.lines[:8]})")
-    if server.port is not None:
-        section("ftplib, passive mode", ftplib_session, server.port, True)
-        section("ftplib, active mode", ftplib_session, server.port, False)
-        section("ftplib, anonymous", anonymous, server.port)
+    check(server.ports.get("ftp") is not None, f"wiresim serve prints the ftp port (output {server.lines[:8]})")
+    if server.ports.get("ftp") is not None:
+        section("ftplib, passive mode", ftplib_session, server.ports["ftp"], True)
+        section("ftplib, active mode", ftplib_session, server.ports["ftp"], False)
+        section("ftplib, anonymous", anonymous, server.ports["ftp"])
         if shutil.which("curl"):
-            section("curl", curl_clients, server.port)
+            section("curl", curl_clients, server.ports["ftp"])
 finally:
     watchdog.cancel()
     code = server.stop()

@@ -19,11 +19,10 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 from email.message import EmailMessage
 
 import common
-from common import check, finish, temp_dir
+from common import ServeProcess, check, finish, raises, section, temp_dir
 
 TIMEOUT = 5  # seconds for every socket and curl call: a hang fails instead of blocking CI
 WATCHDOG = 30  # seconds for the whole test: after this the server is stopped
@@ -71,62 +70,6 @@ def delivered(stored, sent):
 
 
 # ---- the server ----
-
-class Server:
-    """`wiresim serve` in the background; a thread keeps reading its dialogue so it never blocks."""
-
-    def __init__(self):
-        self.lines = []
-        self.ports = {}
-        self.ready = threading.Event()
-        # A missing binary raises here: the test stops with the trace and exit status 1.
-        self.process = subprocess.Popen([wiresim, "serve", scenario, "mail", "--any-port"], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.ready.wait(TIMEOUT)
-
-    def _read(self):
-        for raw in self.process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lines.append(line)
-            found = re.match(r"^(\w+) on 127\.0\.0\.1:(\d+)$", line)
-            if found:
-                self.ports[found.group(1)] = int(found.group(2))
-            if line.startswith("serving "):
-                self.ready.set()
-        self.ready.set()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-
-def section(name, body, *args):
-    """Runs one section; an exception there is a failure that names the section, not a crash."""
-    print(f"-- {name}")
-    try:
-        body(*args)
-    except Exception as e:  # noqa: BLE001: any client error is a failed check, reported with its trace
-        traceback.print_exc(limit=3)
-        check(False, f"{name}: stopped by {type(e).__name__}: {e}")
-
-
-def raises(what, call, exception):
-    """Calls `call`; returns the exception it raised if it is an `exception`, or None."""
-    try:
-        call()
-    except exception as e:
-        return e
-    except Exception as e:  # noqa: BLE001
-        check(False, f"{what}: raised {type(e).__name__}: {e} instead of {exception.__name__}")
-    return None
-
 
 # ---- 1. smtplib on the MTA port ----
 
@@ -535,7 +478,7 @@ def curl_clients(ports):
 # ---- run ----
 
 check(shutil.which("curl") is not None, "curl is installed")
-server = Server()
+server = ServeProcess(wiresim, scenario, "mail", TIMEOUT)
 timed_out = threading.Event()
 watchdog = threading.Timer(WATCHDOG, lambda: (timed_out.set(), server.stop()))
 watchdog.start()
