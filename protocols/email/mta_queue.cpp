@@ -1,5 +1,6 @@
 #include "protocols/email/mta_queue.hpp"
 
+#include "protocols/mail/address.hpp"
 #include "sim/core/units.hpp"
 
 #include <algorithm>
@@ -24,9 +25,8 @@ std::string_view to_string(QueueEvent::Kind kind) {
 }
 
 std::string domain_of(const std::string& address) {
-  const auto at = address.rfind('@');
-  if (at == std::string::npos) return "";
-  std::string d = address.substr(at + 1);
+  // Domains compare case-insensitively (RFC 5321 2.4): the queue groups them in lower case.
+  std::string d = mail::domain_of(address);
   for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return d;
 }

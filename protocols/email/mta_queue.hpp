@@ -84,7 +84,7 @@ class MtaQueue {
   std::vector<Bounce> bounces_;
 };
 
-// "hamburger.edu" from "bob@hamburger.edu" (lower case); "" without an '@'.
+// mail::domain_of in lower case: "hamburger.edu" from "Bob <bob@Hamburger.EDU>"; "" without one.
 std::string domain_of(const std::string& address);
 
 }  // namespace wiresim::email
