@@ -7,7 +7,9 @@
 #include <charconv>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "apps/wiresim/loopback.hpp"
 #include "apps/wiresim/progress.hpp"
@@ -31,6 +33,8 @@ struct RunArgs {
   std::string until, pcap, trace, report;
   bool transcript = false, quiet = false;
   std::vector<std::string> layers;
+  std::string out = ".";
+  unsigned jobs = 0;
 };
 
 void print_summary(const World& world, const RunResult& result) {
@@ -56,6 +60,39 @@ void print_summary(const World& world, const RunResult& result) {
   for (const auto& f : result.pcap_files) std::cout << "capture   " << f << "\n";
 }
 
+// A scenario that is an experiment ([distribution]) runs its simulations and writes its files.
+int run_experiment(World& world, const RunArgs& args) {
+  ExperimentOptions options;
+  options.out_directory = args.out;
+  options.threads = args.jobs;
+  cli::ProgressBar progress(!args.quiet);
+  options.on_progress = [&progress](std::size_t done, std::size_t total) { progress.update_count(done, total); };
+  if (!args.quiet)
+    std::cout << "scenario  " << world.info.name << " (seed " << world.info.seed << ")\n"
+              << "running   " << world.experiment->describe() << "\n";
+  auto outcome = world.experiment->run(options);
+  progress.finish();
+  if (!outcome) {
+    std::cerr << "wiresim: " << outcome.error() << "\n";
+    return ExitScenarioError;
+  }
+  std::cout << outcome->table;
+  if (!args.quiet)
+    for (const auto& f : outcome->files) std::cout << "wrote     " << f << "\n";
+  if (!args.report.empty()) {
+    nlohmann::ordered_json report;
+    report["scenario"] = {{"name", world.info.name}, {"file", world.info.file}, {"seed", world.info.seed}};
+    report["experiment"] = outcome->report;
+    std::ofstream out(args.report);
+    if (!(out << report.dump(2) << "\n")) {
+      std::cerr << "wiresim: cannot write " << args.report << "\n";
+      return ExitScenarioError;
+    }
+  }
+  for (const auto& f : outcome->failures) std::cout << "FAIL  " << f << "\n";
+  return outcome->failures.empty() ? ExitOk : ExitExpectationFailed;
+}
+
 int run_command(const RunArgs& args) {
   LoadOptions load;
   load.seed = args.seed;
@@ -73,6 +110,7 @@ int run_command(const RunArgs& args) {
     std::cerr << world.error() << "\n";
     return ExitScenarioError;
   }
+  if ((*world)->experiment) return run_experiment(**world, args);
   options.pcap_directory = args.pcap;
   options.trace_path = args.trace;
   options.report_path = args.report;
@@ -100,6 +138,10 @@ int check_command(const std::string& file) {
     return ExitScenarioError;
   }
   const World& w = **world;
+  if (w.experiment) {
+    std::cout << file << ": ok (an experiment: " << w.experiment->describe() << ")\n";
+    return ExitOk;
+  }
   std::cout << file << ": ok (" << counted(w.net.node_count(), "node") << ", " << counted(w.net.link_count(), "link")
             << ", " << counted(w.apps.size(), "app") << ", " << counted(w.expectations.size(), "expectation") << ")\n";
   return ExitOk;
@@ -251,6 +293,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--layers", run.layers, "transcript of these layers only, e.g. --layers smtp,dns (implies --transcript)")
       ->delimiter(',');
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only expectation results and errors");
+  run_cmd->add_option("--out", run.out, "experiments ([distribution]): write the CSV and plots into DIR (default .)");
+  run_cmd->add_option("-j,--jobs", run.jobs, "experiments: simulations at once (default: one per core)");
   std::string check_file;
   CLI::App* check_cmd = app.add_subcommand("check", "validate a scenario without running it");
   check_cmd->add_option("file", check_file, "scenario file (.toml)")->required();

@@ -14,6 +14,19 @@ Bound largest(std::initializer_list<Bound> bounds) {
   return best;
 }
 
+std::string cell(const Bound& b) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.0f s  %s", b.seconds, b.term.c_str());
+  return buf;
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
 std::string rate_text(double bps) {
   char buf[32];
   if (bps >= 1e9 && static_cast<std::uint64_t>(bps) % 1'000'000'000 == 0) std::snprintf(buf, sizeof buf, "%.0f Gbps", bps / 1e9);
@@ -31,18 +44,6 @@ std::string bits_text(double bits) {
   return buf;
 }
 
-std::string cell(const Bound& b) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f s  %s", b.seconds, b.term.c_str());
-  return buf;
-}
-
-std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-}  // namespace
 
 Bound client_server_time(const DistributionProblem& p) {
   const double n = static_cast<double>(p.peers);

@@ -23,6 +23,10 @@ struct Bound {
   std::string term;  // "N F / us", "F / dmin", "F / us", "N F / (us + N u)"
 };
 
+// "30 Mbps", "700 kbps", "15 Gbit": the chart's spelling of rates and sizes.
+std::string rate_text(double bits_per_second);
+std::string bits_text(double bits);
+
 Bound client_server_time(const DistributionProblem& p);
 Bound p2p_time(const DistributionProblem& p);
 

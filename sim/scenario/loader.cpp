@@ -36,6 +36,11 @@ class Loader {
   // Every [[name]] entry as a table; a single [name] table is accepted as a list of one.
   std::vector<const toml::table*> entries(std::string_view key) const;
   void check_top_level() const;
+  bool has_experiment() const {
+    for (const auto& [section, type] : registry_.experiments())
+      if (root_.get(section)) return true;
+    return false;
+  }
   void read_scenario();
   TcpConfig read_tcp();
   void read_nodes();
@@ -44,6 +49,7 @@ class Loader {
   void read_apps();
   void read_actions();
   void read_expectations();
+  void read_experiment();
   Ipv4Address auto_address(std::uint32_t link_number, std::uint32_t host_number);
 
   const toml::table& root_;
@@ -86,11 +92,16 @@ std::vector<const toml::table*> Loader::entries(std::string_view key) const {
 }
 
 void Loader::check_top_level() const {
-  const std::vector<std::string> known(std::begin(TopLevelKeys), std::end(TopLevelKeys));
+  std::vector<std::string> known(std::begin(TopLevelKeys), std::end(TopLevelKeys));
+  for (const auto& [section, type] : registry_.experiments()) known.push_back(section);
   for (auto&& [k, v] : root_) {
     if (std::find(known.begin(), known.end(), k.str()) != known.end()) continue;
     std::string hint = did_you_mean(k.str(), known);
     if (hint.empty()) hint = "; a scenario has [scenario], [tcp], [capture], [[host]], [[router]], [[link]], [[app]], [[action]] and [[expect]]";
+    if (hint.rfind("; a scenario", 0) == 0 && !registry_.experiments().empty()) {
+      hint += ", or one experiment section:";
+      for (const auto& [section, type] : registry_.experiments()) hint += " [" + section + "]";
+    }
     throw ScenarioError({file_, k.source().begin.line, k.source().begin.column},
                         "unknown section '" + std::string(k.str()) + "'" + hint);
   }
@@ -168,7 +179,7 @@ void Loader::read_nodes() {
       r.finish();
     }
   }
-  if (world_->net.node_count() == 0)
+  if (world_->net.node_count() == 0 && !has_experiment())
     throw ScenarioError({file_, 1, 1}, "the scenario has no nodes; add [[host]] tables with a name");
 }
 
@@ -351,6 +362,24 @@ void Loader::read_actions() {
   }
 }
 
+// An experiment section ([distribution]) makes the file an experiment: at most one per file.
+void Loader::read_experiment() {
+  std::string found;
+  for (const auto& [section, type] : registry_.experiments()) {
+    const toml::node* n = root_.get(section);
+    if (!n) continue;
+    const SourcePosition where{file_, n->source().begin.line, n->source().begin.column};
+    if (!n->is_table()) throw ScenarioError(where, "'" + section + "' must be a table: [" + section + "]");
+    if (!found.empty())
+      throw ScenarioError(where, "a scenario holds one experiment; [" + found + "] is already here");
+    found = section;
+    TableReader r = reader(*n->as_table(), "[" + section + "]");
+    ExperimentContext ctx{*world_, r};
+    world_->experiment = type.make(ctx);
+    r.finish();
+  }
+}
+
 void Loader::read_expectations() {
   std::size_t index = 0;
   for (const toml::table* t : entries("expect")) {
@@ -381,6 +410,7 @@ std::unique_ptr<World> Loader::load() {
   read_apps();
   read_actions();
   read_expectations();
+  read_experiment();
   return std::move(world_);
 }
 

@@ -63,6 +63,8 @@ class TableReader {
   double probability_or(std::string_view key, double fallback);  // 0.01 or "1%"
   std::vector<std::string> string_list(std::string_view key);    // required; a string is a list of one
   std::vector<std::string> string_list_or(std::string_view key, std::vector<std::string> fallback);
+  // An integer or a list of them, each from min to max; required.
+  std::vector<std::int64_t> integer_list(std::string_view key, std::int64_t min, std::int64_t max);
   Ipv4Address address(std::string_view key);
   // A node by name, as in `host = "alice"`; suggests the nearest name when unknown.
   NodeId node(std::string_view key);

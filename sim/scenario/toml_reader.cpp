@@ -228,6 +228,28 @@ std::vector<std::string> TableReader::string_list(std::string_view key) {
   return out;
 }
 
+std::vector<std::int64_t> TableReader::integer_list(std::string_view key, std::int64_t min, std::int64_t max) {
+  known_.emplace_back(key);
+  const auto* n = static_cast<const toml::node*>(value(key));
+  if (!n) fail_table(context_ + " needs '" + std::string(key) + "'");
+  if (n->is_integer()) return {integer(key, min, max)};
+  if (!n->is_array()) fail(key, "'" + std::string(key) + "' must be an integer or a list of integers, got " + type_name(*n));
+  std::vector<std::int64_t> out;
+  const auto& arr = *n->as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    if (!arr.get(i)->is_integer())
+      fail_element(key, i, "'" + std::string(key) + "' must hold integers, but element " + std::to_string(i + 1) +
+                               " is " + type_name(*arr.get(i)));
+    const std::int64_t v = arr.get(i)->as_integer()->get();
+    if (v < min || v > max)
+      fail_element(key, i, "'" + std::string(key) + "' values must be from " + std::to_string(min) + " to " +
+                               std::to_string(max) + ", got " + std::to_string(v));
+    out.push_back(v);
+  }
+  if (out.empty()) fail(key, "'" + std::string(key) + "' must not be empty");
+  return out;
+}
+
 std::vector<std::string> TableReader::string_list_or(std::string_view key, std::vector<std::string> fallback) {
   return has(key) ? string_list(key) : std::move(fallback);
 }

@@ -14,6 +14,7 @@
 #include "sim/core/simulator.hpp"
 #include "sim/net/network.hpp"
 #include "sim/scenario/app.hpp"
+#include "sim/scenario/experiment.hpp"
 #include "sim/trace/pcap_writer.hpp"
 #include "sim/transport/stack.hpp"
 
@@ -85,6 +86,8 @@ class World {
   std::vector<NodeId> app_hosts;  // app_hosts[i] is the node apps[i] runs on
   std::vector<PlacedExpectation> expectations;
   std::vector<CapturePoint> capture_points;
+  // Set when the scenario is an experiment ([distribution]): run it instead of the world.
+  std::unique_ptr<Experiment> experiment;
 
  private:
   std::vector<std::unique_ptr<TransportStack>> stacks_;

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "protocols/bittorrent/theory.hpp"
+#include "tests/support.hpp"
 
 using namespace wiresim::bittorrent;
 
@@ -38,4 +39,13 @@ TEST_CASE("the chart has a client-server row and a P2P row per u") {
   const std::string csv = distribution_csv(F, Us, D, {300e3}, {10});
   CHECK(csv == "N,u_bps,mode,theory_s,bottleneck\n10,300000,client-server,7500.000,F / dmin\n"
                "10,300000,p2p,7500.000,F / dmin\n");
+}
+
+// The whole chart and its CSV, as `wiresim theory distribution` prints them for the textbook's
+// problem (tests/golden/p2p/; WIRESIM_UPDATE_GOLDEN=1 rewrites them after a deliberate change).
+TEST_CASE("the textbook problem's chart and CSV match their golden files") {
+  wiresim::test::compare_golden(distribution_table(F, Us, D, {300e3, 700e3, 2e6}, {10, 100, 1000}),
+                                "p2p/theory-table.txt");
+  wiresim::test::compare_golden(distribution_csv(F, Us, D, {300e3, 700e3, 2e6}, {10, 100, 1000}),
+                                "p2p/theory-table.csv");
 }

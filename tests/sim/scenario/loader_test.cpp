@@ -92,7 +92,7 @@ TEST_CASE("a missing required key names the table") {
 
 TEST_CASE("an unknown app type lists the known ones when nothing is close") {
   const std::string e = test::load_error(Base + "[[app]]\ntype = \"quux\"\nhost = \"bob\"\n");
-  CHECK(e.rfind("test.toml:14:8: unknown app type 'quux'; known app types: bulk-send, bulk-sink, dns-client", 0) == 0);
+  CHECK(e.rfind("test.toml:14:8: unknown app type 'quux'; known app types: bt-peer, bt-tracker, bulk-send, bulk-sink, dns-client", 0) == 0);
 }
 
 TEST_CASE("an unknown link in an action gets the nearest link name") {

@@ -1,0 +1,272 @@
+// BitTorrent at flow level: the same PeerEngine as at packet level, one per host, with the
+// network replaced by the flow model. Every host has an upload and a download resource; a
+// connection's direction becomes a flow channel over (sender's upload, receiver's download)
+// that carries the piece messages, sharing capacity max-min fairly. Control messages
+// (handshake, bitfield, have, interested, request, choke...) are a few bytes: they only take
+// the one-way latency, and may overtake a piece in flight on the same connection. Pieces are
+// requested whole (block = piece length) and their bytes are counted, not carried.
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "protocols/bittorrent/distribution_point.hpp"
+#include "protocols/bittorrent/metainfo.hpp"
+#include "protocols/bittorrent/peer_engine.hpp"
+#include "protocols/bittorrent/tracker_engine.hpp"
+#include "sim/flow/flow_network.hpp"
+
+namespace wiresim::bittorrent {
+namespace {
+
+constexpr std::uint32_t FirstAddress = 0x0A000001;  // 10.0.0.1 is the server, then the peers
+constexpr std::uint16_t PeerPort = 6881;
+constexpr flow::ChannelId NoChannel = UINT32_MAX;
+
+class FlowSwarm {
+ public:
+  explicit FlowSwarm(const DistributionPoint& point);
+  PointResult run();
+
+ private:
+  // Both ends of one connection. Messages check `open` on arrival: a closed connection drops them.
+  struct Pipe {
+    std::uint32_t host[2];
+    ConnectionId connection[2];
+    flow::ChannelId channel[2] = {NoChannel, NoChannel};  // host[k] -> host[1 - k]
+    bool open = false;
+  };
+  struct Host {
+    std::unique_ptr<PeerEngine> engine;
+    flow::ResourceId up = 0, down = 0;
+    std::unordered_map<ConnectionId, std::uint32_t> pipes;  // connection -> pipe index (and side)
+    std::optional<EventId> timer;
+    std::optional<Time> armed;
+  };
+
+  PeerAddress address_of(std::uint32_t host) const { return {FirstAddress + host, PeerPort}; }
+  std::uint32_t host_of(PeerAddress a) const { return a.ip - FirstAddress; }
+  int side_of(const Pipe& p, std::uint32_t host, ConnectionId c) const {
+    return p.host[0] == host && p.connection[0] == c ? 0 : 1;
+  }
+
+  void drain(std::uint32_t host);
+  void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what);
+  void deliver(std::uint32_t pipe, int to_side, const std::variant<Handshake, Message>& what);
+  void close(std::uint32_t host, ConnectionId c);
+  void dial(std::uint32_t host, const Dial& dial);
+  void announce(std::uint32_t host, const Announce& a);
+  void arm(std::uint32_t host);
+
+  DistributionPoint point_;
+  Simulator sim_;
+  flow::FlowNetwork net_;
+  TrackerEngine tracker_;
+  std::shared_ptr<const TorrentInfo> torrent_;
+  std::vector<Host> hosts_;  // 0 is the server, a seed
+  std::deque<Pipe> pipes_;
+  std::uint64_t done_ = 0;
+  std::vector<double> done_at_;
+};
+
+FlowSwarm::FlowSwarm(const DistributionPoint& point)
+    : point_(point), sim_(point.seed), net_(sim_), tracker_(point.seed) {
+  torrent_ = std::make_shared<const TorrentInfo>(
+      make_virtual_torrent("file.bin", point.file_bytes, point.piece_length, "http://tracker/announce"));
+  hosts_.resize(point.peers + 1);
+  for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
+    Host& h = hosts_[i];
+    const bool server = i == 0;
+    h.up = net_.add_resource(server ? point.server_upload : point.peer_upload, "upload " + std::to_string(i));
+    h.down = net_.add_resource(server ? point.peer_download : point.peer_download, "download " + std::to_string(i));
+    PeerConfig config;
+    config.block_size = point.piece_length;  // whole pieces: the flow model's granularity
+    config.pipeline = 2;
+    // A piece on its way cannot be cancelled: let two leave at a time (one on the wire, one
+    // queued behind it so the flow never idles) and keep the rest where a Cancel or a choke
+    // can still remove them.
+    config.pieces_in_flight = 2;
+    // End game duplicates whole pieces here: one extra copy per piece, not one per neighbour.
+    config.end_game_copies = 2;
+    // Real clients size their upload slots to their upload rate (uTorrent, libtorrent's
+    // rate-based choker); a server that uploads 15 times faster than a peer downloads would
+    // leave most of its capacity idle with 4 slots.
+    const double rate = server ? point.server_upload : point.peer_upload;
+    config.unchoke_slots = std::max<std::uint32_t>(4, static_cast<std::uint32_t>(std::ceil(rate / point.peer_download)));
+    config.max_connections = point.max_connections;
+    config.seed_after_completion = server || point.seed_after_completion;
+    PeerId id{};
+    const std::string prefix = "-WS0001-";
+    std::copy(prefix.begin(), prefix.end(), id.begin());
+    for (int b = 0; b < 4; ++b) id[8 + b] = static_cast<std::uint8_t>(i >> (8 * b));
+    h.engine = std::make_unique<PeerEngine>(torrent_, id, address_of(i), config, point.seed * 1'000'003 + i, server,
+                                            nullptr);
+  }
+}
+
+void FlowSwarm::arm(std::uint32_t host) {
+  Host& h = hosts_[host];
+  const std::optional<Time> wake = h.engine->wake_at();
+  if (wake == h.armed) return;
+  if (h.timer) sim_.cancel(*h.timer);
+  h.timer.reset();
+  h.armed = wake;
+  if (!wake) return;
+  h.timer = sim_.schedule_at(*wake, [this, host] {
+    hosts_[host].timer.reset();
+    hosts_[host].armed.reset();
+    hosts_[host].engine->on_timer(sim_.now());
+    drain(host);
+  });
+}
+
+// Carries out what the engine asked for after an input.
+void FlowSwarm::drain(std::uint32_t host) {
+  PeerEngine& e = *hosts_[host].engine;
+  for (const PeerEvent& ev : e.take_events()) {
+    if (ev.kind == PeerEventKind::Completed && host != 0) {
+      done_at_.push_back(sim_.now().seconds());
+      if (++done_ == point_.peers) sim_.stop();
+    }
+  }
+  for (Outgoing& o : e.take_outgoing()) send(host, o.connection, std::move(o.what));
+  for (ConnectionId c : e.take_closes()) close(host, c);
+  for (const Dial& d : e.take_dials()) dial(host, d);
+  for (const Announce& a : e.take_announces()) announce(host, a);
+  arm(host);
+}
+
+void FlowSwarm::announce(std::uint32_t host, const Announce& a) {
+  // To the tracker and back: one round trip.
+  sim_.schedule_in(point_.latency * 2, [this, host, a] {
+    TrackerAnswer answer = tracker_.announce(torrent_->info_hash, address_of(host), a.event, a.left, a.numwant, sim_.now());
+    if (a.event == TrackerEvent::Stopped) return;
+    hosts_[host].engine->on_announce_response(std::move(answer.peers), answer.interval, sim_.now());
+    drain(host);
+  });
+}
+
+void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
+  const std::uint32_t remote = host_of(d.address);
+  // TCP's handshake: the acceptor learns of the connection after one and a half round trips'
+  // worth of latency, the dialer after one; both are taken here as one round trip.
+  sim_.schedule_in(point_.latency * 2, [this, host, remote, c = d.connection] {
+    if (remote >= hosts_.size()) {
+      hosts_[host].engine->on_dial_failed(c, sim_.now());
+      drain(host);
+      return;
+    }
+    const std::optional<ConnectionId> accepted = hosts_[remote].engine->on_accepted(address_of(host), sim_.now());
+    if (!accepted) {
+      hosts_[host].engine->on_dial_failed(c, sim_.now());
+      drain(host);
+      return;
+    }
+    const auto index = static_cast<std::uint32_t>(pipes_.size());
+    pipes_.push_back(Pipe{{host, remote}, {c, *accepted}, {NoChannel, NoChannel}, true});
+    hosts_[host].pipes[c] = index;
+    hosts_[remote].pipes[*accepted] = index;
+    hosts_[host].engine->on_connected(c, sim_.now());
+    drain(host);
+    drain(remote);
+  });
+}
+
+void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what) {
+  auto it = hosts_[host].pipes.find(c);
+  if (it == hosts_[host].pipes.end()) return;
+  const std::uint32_t index = it->second;
+  Pipe& p = pipes_[index];
+  if (!p.open) return;
+  const int from = side_of(p, host, c);
+  const Message* m = std::get_if<Message>(&what);
+  if (m && m->type == MessageType::Piece) {
+    if (p.channel[from] == NoChannel)
+      p.channel[from] = net_.open({{hosts_[p.host[from]].up, 1.0}, {hosts_[p.host[1 - from]].down, 1.0}}, point_.latency);
+    net_.send(p.channel[from], m->wire_size(), [this, index, from, what = std::move(what)] {
+      // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
+      Pipe& pipe = pipes_[index];
+      if (pipe.open) {
+        hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now());
+        drain(pipe.host[from]);
+      }
+      deliver(index, 1 - from, what);
+    });
+    return;
+  }
+  sim_.schedule_in(point_.latency, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
+}
+
+void FlowSwarm::deliver(std::uint32_t index, int to_side, const std::variant<Handshake, Message>& what) {
+  Pipe& p = pipes_[index];
+  if (!p.open) return;
+  const std::uint32_t host = p.host[to_side];
+  PeerEngine& e = *hosts_[host].engine;
+  if (const auto* h = std::get_if<Handshake>(&what))
+    e.on_handshake(p.connection[to_side], *h, sim_.now());
+  else
+    e.on_message(p.connection[to_side], std::get<Message>(what), sim_.now());
+  drain(host);
+}
+
+void FlowSwarm::close(std::uint32_t host, ConnectionId c) {
+  auto it = hosts_[host].pipes.find(c);
+  if (it == hosts_[host].pipes.end()) return;
+  const std::uint32_t index = it->second;
+  Pipe& p = pipes_[index];
+  hosts_[host].pipes.erase(it);
+  if (!p.open) return;
+  p.open = false;
+  for (flow::ChannelId ch : p.channel)
+    if (ch != NoChannel) net_.close(ch);
+  const int side = side_of(p, host, c);
+  const std::uint32_t remote = p.host[1 - side];
+  const ConnectionId remote_c = p.connection[1 - side];
+  sim_.schedule_in(point_.latency, [this, remote, remote_c] {
+    hosts_[remote].pipes.erase(remote_c);
+    hosts_[remote].engine->on_closed(remote_c, sim_.now());
+    drain(remote);
+  });
+}
+
+PointResult FlowSwarm::run() {
+  PointResult result;
+  result.theory = p2p_time(problem_of(point_));
+  for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
+    hosts_[i].engine->start(sim_.now());
+    drain(i);
+  }
+  // A swarm that stalls (every peer choked forever) must still end: ten times the bound.
+  const Time limit = Time{} + nanoseconds(static_cast<std::int64_t>(result.theory.seconds * 10e9)) + seconds(600);
+  sim_.run_until(limit);
+  result.events = sim_.events_run();
+  for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
+    (i == 0 ? result.server_bytes : result.peer_bytes) += hosts_[i].engine->uploaded();
+    result.wasted_bytes += hosts_[i].engine->wasted();
+  }
+  if (done_ != point_.peers) {
+    result.error = std::to_string(done_) + " of " + std::to_string(point_.peers) + " peers finished by " +
+                   format_time(sim_.now()) + " s";
+    return result;
+  }
+  std::sort(done_at_.begin(), done_at_.end());
+  result.first_done_s = done_at_.front();
+  result.median_done_s = done_at_[done_at_.size() / 2];
+  result.simulated_s = done_at_.back();
+  return result;
+}
+
+}  // namespace
+
+PointResult run_bittorrent_flow(const DistributionPoint& point) {
+  if (point.peers == 0 || point.file_bytes == 0) {
+    PointResult r;
+    r.error = "needs at least one peer and a file";
+    return r;
+  }
+  return FlowSwarm(point).run();
+}
+
+}  // namespace wiresim::bittorrent

@@ -1,0 +1,43 @@
+// Client-server at flow level: each peer asks the server for the file (one request, one way
+// across the network) and the server sends it to every peer at once, the N transfers sharing
+// the server's upload max-min fairly, each also bounded by its peer's download. So each gets
+// min{us / N, d}, and the last byte arrives at max{N F / us, F / d}: the textbook's D_cs.
+#include <algorithm>
+#include <vector>
+
+#include "protocols/bittorrent/distribution_point.hpp"
+#include "sim/flow/flow_network.hpp"
+
+namespace wiresim::bittorrent {
+
+PointResult run_client_server_flow(const DistributionPoint& point) {
+  PointResult result;
+  result.theory = client_server_time(problem_of(point));
+  Simulator sim(point.seed);
+  flow::FlowNetwork net(sim);
+  const flow::ResourceId server_up = net.add_resource(point.server_upload, "server upload");
+  std::vector<double> done;
+  done.reserve(point.peers);
+  for (std::uint64_t i = 0; i < point.peers; ++i) {
+    const flow::ResourceId down = net.add_resource(point.peer_download, "peer " + std::to_string(i + 1) + " download");
+    const flow::ChannelId channel = net.open({{server_up, 1.0}, {down, 1.0}}, point.latency);
+    // The request reaches the server one latency after the start; then the file flows.
+    sim.schedule_in(point.latency, [&net, &sim, &done, channel, bytes = point.file_bytes] {
+      net.send(channel, bytes, [&sim, &done] { done.push_back(sim.now().seconds()); });
+    });
+  }
+  sim.run();
+  result.events = sim.events_run();
+  result.server_bytes = point.file_bytes * point.peers;
+  if (done.size() != point.peers) {
+    result.error = "only " + std::to_string(done.size()) + " of " + std::to_string(point.peers) + " peers got the file";
+    return result;
+  }
+  std::sort(done.begin(), done.end());
+  result.first_done_s = done.front();
+  result.median_done_s = done[done.size() / 2];
+  result.simulated_s = done.back();
+  return result;
+}
+
+}  // namespace wiresim::bittorrent

@@ -1,0 +1,322 @@
+#include "protocols/bittorrent/distribution_experiment.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "protocols/bittorrent/distribution_plot.hpp"
+#include "sim/core/units.hpp"
+#include "sim/scenario/table_reader.hpp"
+#include "sim/scenario/world.hpp"
+
+namespace wiresim::bittorrent {
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+std::string percent(double gap) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f%%", gap * 100);
+  return buf;
+}
+
+bool within(const DistributionSweep& sweep, const DistributionPoint& point, const PointResult& r) {
+  if (!r.error.empty()) return false;
+  auto it = sweep.tolerance.find(point.mode);
+  return it == sweep.tolerance.end() || std::abs(r.gap()) <= it->second;
+}
+
+std::string point_label(const DistributionPoint& p) {
+  std::string s = "N=" + std::to_string(p.peers);
+  s += " u=";
+  s += rate_text(p.peer_upload);
+  s += " ";
+  s += to_string(p.mode);
+  return s;
+}
+
+// One theory line per mode (client-server's does not depend on u) and one set of simulated
+// points per (mode, u), for the points that share a file size and server upload.
+std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>& points,
+                                    const std::vector<const PointResult*>& results) {
+  std::set<std::uint64_t> ns;
+  std::vector<double> uploads;
+  std::vector<DistributionMode> modes;
+  for (const DistributionPoint* p : points) {
+    ns.insert(p->peers);
+    if (std::find(uploads.begin(), uploads.end(), p->peer_upload) == uploads.end()) uploads.push_back(p->peer_upload);
+    if (std::find(modes.begin(), modes.end(), p->mode) == modes.end()) modes.push_back(p->mode);
+  }
+  const double lo = static_cast<double>(*ns.begin()), hi = static_cast<double>(*ns.rbegin());
+  // Theory is drawn at every N along the axis (log-spaced), not only at the simulated ones.
+  std::vector<std::uint64_t> grid;
+  for (int k = 0; k <= 120; ++k) {
+    const auto n = static_cast<std::uint64_t>(std::llround(lo * std::pow(hi / lo, k / 120.0)));
+    if (grid.empty() || n != grid.back()) grid.push_back(n);
+  }
+  const DistributionPoint& base = *points.front();
+  std::vector<PlotSeries> out;
+  for (DistributionMode mode : modes) {
+    const bool cs = mode == DistributionMode::ClientServer;
+    for (std::size_t k = 0; k < (cs ? 1 : uploads.size()); ++k) {
+      PlotSeries line;
+      line.line = true;
+      line.color = mode_color(to_string(mode), k);
+      line.label = cs ? "D_cs theory" : "D_p2p theory, u = " + rate_text(uploads[k]);
+      for (std::uint64_t n : grid) {
+        DistributionPoint p = base;
+        p.peers = n;
+        p.peer_upload = uploads[k];
+        const DistributionProblem problem = problem_of(p);
+        line.points.emplace_back(static_cast<double>(n), (cs ? client_server_time(problem) : p2p_time(problem)).seconds);
+      }
+      // Ideal P2P and BitTorrent share the D_p2p line: draw it once per u.
+      const bool drawn = std::any_of(out.begin(), out.end(), [&](const PlotSeries& s) { return s.line && s.label == line.label; });
+      if (!drawn) out.push_back(std::move(line));
+    }
+  }
+  for (DistributionMode mode : modes)
+    for (std::size_t k = 0; k < uploads.size(); ++k) {
+      PlotSeries dots;
+      dots.line = false;
+      dots.color = mode_color(to_string(mode), k);
+      dots.marker = mode_marker(to_string(mode));
+      dots.label = std::string(to_string(mode)) + " simulated";
+      if (mode != DistributionMode::ClientServer) dots.label += ", u = " + rate_text(uploads[k]);
+      for (std::size_t i = 0; i < points.size(); ++i)
+        if (points[i]->mode == mode && points[i]->peer_upload == uploads[k] && results[i]->error.empty())
+          dots.points.emplace_back(static_cast<double>(points[i]->peers), results[i]->simulated_s);
+      if (!dots.points.empty()) out.push_back(std::move(dots));
+    }
+  return out;
+}
+
+Result<std::string> write_file(const std::string& directory, const std::string& name, const std::string& bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  const std::string path = (std::filesystem::path(directory) / name).string();
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+    return Error{"cannot write " + path};
+  return path;
+}
+
+}  // namespace
+
+std::string sweep_csv(const DistributionSweep& sweep, const std::vector<PointResult>& results) {
+  std::string csv =
+      "N,u_bps,mode,theory_s,simulated_s,gap,bottleneck,us_bps,d_bps,F_bits,first_done_s,median_done_s,"
+      "server_bytes,peer_bytes,wasted_bytes,events,error\n";
+  for (std::size_t i = 0; i < sweep.points.size(); ++i) {
+    const DistributionPoint& p = sweep.points[i];
+    const PointResult& r = results[i];
+    csv += std::to_string(p.peers) + "," + fixed(p.peer_upload, 0) + "," + to_string(p.mode) + ",";
+    csv += fixed(r.theory.seconds, 3) + "," + (r.error.empty() ? fixed(r.simulated_s, 3) : "") + ",";
+    csv += (r.error.empty() ? fixed(r.gap(), 5) : "") + "," + r.theory.term + ",";
+    csv += fixed(p.server_upload, 0) + "," + fixed(p.peer_download, 0) + "," + fixed(static_cast<double>(p.file_bytes) * 8, 0) + ",";
+    csv += fixed(r.first_done_s, 3) + "," + fixed(r.median_done_s, 3) + ",";
+    csv += std::to_string(r.server_bytes) + "," + std::to_string(r.peer_bytes) + "," + std::to_string(r.wasted_bytes) + ",";
+    csv += std::to_string(r.events) + "," + r.error + "\n";
+  }
+  return csv;
+}
+
+Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const ExperimentOptions& options) {
+  const std::size_t total = sweep.points.size();
+  std::vector<PointResult> results(total);
+  // Each point is its own simulation with its own kernel: threads share nothing but the index.
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, total));
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex progress;
+  auto work = [&] {
+    for (std::size_t i = next++; i < total; i = next++) {
+      results[i] = run_flow_point(sweep.points[i]);
+      const std::size_t finished = ++done;
+      if (options.on_progress) {
+        std::lock_guard lock(progress);
+        options.on_progress(finished, total);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  ExperimentOutcome outcome;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < total; ++i) {
+    const DistributionPoint& p = sweep.points[i];
+    const PointResult& r = results[i];
+    const bool ok = within(sweep, p, r);
+    std::string line = point_label(p);
+    line.resize(std::max<std::size_t>(line.size(), 36), ' ');
+    if (r.error.empty()) {
+      line += "simulated " + fixed(r.simulated_s, 1) + " s   theory " + fixed(r.theory.seconds, 1) + " s (" +
+              r.theory.term + ")   " + percent(r.gap());
+    } else {
+      line += "did not finish: " + r.error;
+    }
+    if (auto it = sweep.tolerance.find(p.mode); it != sweep.tolerance.end())
+      line += ok ? "   ok" : "   FAIL (allowed " + fixed(it->second * 100, 0) + "%)";
+    outcome.table += line + "\n";
+    if (!ok) outcome.failures.push_back(point_label(p) + ": " + (r.error.empty() ? percent(r.gap()) + " from theory" : r.error));
+    nlohmann::ordered_json row;
+    row["N"] = p.peers;
+    row["u_bps"] = p.peer_upload;
+    row["mode"] = to_string(p.mode);
+    row["theory_s"] = r.theory.seconds;
+    row["bottleneck"] = r.theory.term;
+    if (r.error.empty()) {
+      row["simulated_s"] = r.simulated_s;
+      row["gap"] = r.gap();
+    } else {
+      row["error"] = r.error;
+    }
+    row["passed"] = ok;
+    rows.push_back(std::move(row));
+  }
+  outcome.report["points"] = std::move(rows);
+
+  auto csv = write_file(options.out_directory, sweep.output + ".csv", sweep_csv(sweep, results));
+  if (!csv) return Error{csv.error()};
+  outcome.files.push_back(*csv);
+  // One plot per (file size, server upload): the x axis is N, the lines are per mode and u.
+  std::vector<std::pair<std::uint64_t, double>> groups;
+  for (const DistributionPoint& p : sweep.points)
+    if (std::find(groups.begin(), groups.end(), std::pair{p.file_bytes, p.server_upload}) == groups.end())
+      groups.emplace_back(p.file_bytes, p.server_upload);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    std::vector<const DistributionPoint*> points;
+    std::vector<const PointResult*> group_results;
+    for (std::size_t i = 0; i < total; ++i)
+      if (std::pair{sweep.points[i].file_bytes, sweep.points[i].server_upload} == groups[g]) {
+        points.push_back(&sweep.points[i]);
+        group_results.push_back(&results[i]);
+      }
+    PlotOptions plot;
+    plot.title = sweep.title + ": F = " + bits_text(static_cast<double>(groups[g].first) * 8) +
+                 ", us = " + rate_text(groups[g].second) + ", d = " + rate_text(points.front()->peer_download);
+    plot.log_x = sweep.log_x;
+    plot.log_y = sweep.log_y;
+    const auto series = plot_series(points, group_results);
+    const std::string stem = groups.size() == 1 ? sweep.output : sweep.output + "-" + std::to_string(g + 1);
+    for (auto [ext, bytes] : {std::pair{".svg", plot_svg(series, plot)}, std::pair{".png", plot_png(series, plot)}}) {
+      if (!bytes) return Error{bytes.error()};
+      auto path = write_file(options.out_directory, stem + ext, *bytes);
+      if (!path) return Error{path.error()};
+      outcome.files.push_back(*path);
+    }
+  }
+  return outcome;
+}
+
+namespace {
+
+class DistributionExperiment : public Experiment {
+ public:
+  explicit DistributionExperiment(DistributionSweep sweep) : sweep_(std::move(sweep)) {}
+  std::string describe() const override { return counted(sweep_.points.size(), "simulation") + " at flow level"; }
+  Result<ExperimentOutcome> run(const ExperimentOptions& options) override { return run_sweep(sweep_, options); }
+
+ private:
+  DistributionSweep sweep_;
+};
+
+std::vector<double> rates(TableReader& r, std::string_view key, std::vector<std::string> fallback) {
+  const auto texts = fallback.empty() ? r.string_list(key) : r.string_list_or(key, std::move(fallback));
+  std::vector<double> out;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    auto rate = parse_rate(texts[i]);
+    if (!rate) r.fail_element(key, i, rate.error());
+    if (rate->bits_per_second == 0) r.fail_element(key, i, "a rate of zero never delivers the file");
+    out.push_back(static_cast<double>(rate->bits_per_second));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Experiment> make_distribution_experiment(ExperimentContext& context) {
+  TableReader& r = context.table;
+  DistributionSweep sweep;
+  sweep.title = context.world.info.name;
+  std::vector<std::uint64_t> files;
+  const auto file_texts = r.string_list("file");
+  for (std::size_t i = 0; i < file_texts.size(); ++i) {
+    auto bits = parse_bits(file_texts[i]);
+    if (!bits) r.fail_element("file", i, bits.error() + " (a file size such as \"15Gbit\" or \"100MB\")");
+    if (*bits < 8) r.fail_element("file", i, "the file must hold at least one byte");
+    files.push_back(static_cast<std::uint64_t>(std::ceil(*bits / 8)));
+  }
+  const std::uint64_t piece_length = r.bytes_or("piece_length", 4 * 1024 * 1024);
+  if (piece_length < 1024 || piece_length > (1u << 30)) r.fail("piece_length", "'piece_length' must be from 1KiB to 1GiB");
+  const auto server_uploads = rates(r, "server_upload", {});
+  const auto downloads = rates(r, "download", {});
+  if (downloads.size() != 1) r.fail("download", "give one download rate d (every peer has the same)");
+  const auto peer_uploads = rates(r, "peer_upload", {});
+  const auto peers = r.integer_list("peers", 1, 100'000);
+  std::vector<DistributionMode> modes;
+  const auto mode_texts = r.string_list_or("modes", {"client-server", "p2p-ideal", "bittorrent"});
+  for (std::size_t i = 0; i < mode_texts.size(); ++i) {
+    auto m = parse_distribution_mode(mode_texts[i]);
+    if (!m) r.fail_element("modes", i, "unknown mode \"" + mode_texts[i] + "\"; the modes are client-server, p2p-ideal and bittorrent");
+    modes.push_back(*m);
+  }
+  r.choice("fidelity", {"flow"}, "flow");
+  const Duration latency = r.duration_or("latency", milliseconds(10));
+  const auto max_connections = static_cast<std::uint32_t>(r.integer_or("max_connections", 1, 1000, 30));
+  const bool seed_after = r.boolean_or("seed_after_completion", true);
+  sweep.output = r.string_or("output", "distribution");
+  if (sweep.output.empty() || sweep.output.find('/') != std::string::npos)
+    r.fail("output", "'output' is a file name without a directory (use --out DIR for the directory)");
+  const std::string axes = r.choice("axes", {"log", "linear", "log-x", "log-y"}, "log");
+  sweep.log_x = axes == "log" || axes == "log-x";
+  sweep.log_y = axes == "log" || axes == "log-y";
+  if (auto t = r.subtable("tolerance")) {
+    for (const std::string& key : t->keys()) {
+      auto m = parse_distribution_mode(key);
+      if (!m) t->fail(key, "unknown mode \"" + key + "\"; the modes are client-server, p2p-ideal and bittorrent");
+      const double share = t->probability_or(key, 0);
+      sweep.tolerance[*m] = share;
+    }
+  }
+  const std::uint64_t total = files.size() * server_uploads.size() * peer_uploads.size() * peers.size() * modes.size();
+  if (total > 10'000) r.fail_table("the sweep has " + std::to_string(total) + " simulations; keep it under 10,000");
+  for (std::uint64_t f : files)
+    for (double us : server_uploads)
+      for (double u : peer_uploads)
+        for (DistributionMode mode : modes) {
+          // Client-server does not depend on u; it is simulated for every u all the same, so
+          // that each row of the CSV is a complete case of the textbook's chart.
+          for (std::int64_t n : peers) {
+            DistributionPoint p;
+            p.mode = mode;
+            p.peers = static_cast<std::uint64_t>(n);
+            p.file_bytes = f;
+            p.piece_length = static_cast<std::uint32_t>(piece_length);
+            p.server_upload = us;
+            p.peer_download = downloads.front();
+            p.peer_upload = u;
+            p.latency = latency;
+            p.seed = context.world.info.seed;
+            p.max_connections = max_connections;
+            p.seed_after_completion = seed_after;
+            sweep.points.push_back(p);
+          }
+        }
+  return std::make_unique<DistributionExperiment>(std::move(sweep));
+}
+
+}  // namespace wiresim::bittorrent

@@ -1,0 +1,249 @@
+// One BitTorrent peer and all its connections, sans I/O (BEP 3 peer protocol, Cohen 2003's
+// choking and piece selection): decoded handshakes and messages in, messages, dials, closes
+// and tracker announces out; time is an argument. Adapters carry the messages as bytes over
+// simulated TCP (packet level) or as flows (flow level). Left out: the fast extension, DHT,
+// PEX, anti-snubbing, banning peers that send bad data, encryption.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "protocols/bittorrent/bitfield.hpp"
+#include "protocols/bittorrent/choker.hpp"
+#include "protocols/bittorrent/peer_events.hpp"
+#include "protocols/bittorrent/peer_rate_meter.hpp"
+#include "protocols/bittorrent/piece_picker.hpp"
+#include "protocols/bittorrent/tracker.hpp"
+#include "protocols/bittorrent/types.hpp"
+#include "sim/core/time.hpp"
+
+namespace wiresim::bittorrent {
+
+struct PeerConfig {
+  std::uint32_t max_connections = 50;   // dial while fewer connections than this are open
+  std::uint32_t incoming_headroom = 5;  // accept while fewer than max_connections + this are open
+  std::uint32_t unchoke_slots = 4;      // regular (tit-for-tat) slots, the optimistic one apart
+  Duration rechoke_interval = seconds(10);
+  Duration optimistic_interval = seconds(30);
+  Duration rate_window = seconds(20);   // rates are measured over this window
+  std::uint32_t block_size = 16384;     // request size; a flow-level run uses the piece length
+  std::uint32_t pipeline = 5;           // requests kept outstanding per connection
+  bool end_game = true;
+  std::uint32_t end_game_copies = 0;    // end game: ask at most this many peers per block; 0: all
+  bool seed_after_completion = true;    // false: announce "stopped" and close all once complete
+  Duration keep_alive = seconds(120);   // send a keep-alive after this much silence on our side
+  Duration announce_interval_default = seconds(1800);  // until the tracker names one
+  Duration announce_retry = seconds(60);               // after a failed announce
+  std::uint32_t wanted_connections = 20;  // fewer open while leeching: announce again early...
+  Duration early_announce = seconds(60);  // ...this long after the last announce
+  std::uint32_t max_queued_requests = 250;  // a peer's unanswered requests; more are ignored
+  // Upload pacing. 0: answer each Request at once (the adapter's send buffer is the queue).
+  // n > 0: at most n Piece messages per connection are out before the adapter confirms one
+  // with on_piece_sent(); the rest wait in the engine, where a Cancel or our Choke still drops
+  // them (BEP 3). Worth it at flow level, where a Piece is a whole piece: n = 1, confirmed when
+  // its flow ends, keeps choked peers from receiving pieces nobody asked for any more.
+  std::uint32_t pieces_in_flight = 0;
+};
+
+using TrackerEvent = AnnounceEvent;  // tracker.hpp's None, Started, Completed, Stopped
+
+// What to tell the tracker; the adapter adds info_hash, peer_id and port.
+struct Announce {
+  TrackerEvent event = TrackerEvent::None;
+  std::uint64_t uploaded = 0;    // payload bytes
+  std::uint64_t downloaded = 0;
+  std::uint64_t left = 0;
+  std::uint32_t numwant = 0;
+};
+
+// Open a TCP connection to `address`; answer with on_connected or on_dial_failed.
+struct Dial {
+  ConnectionId connection = 0;
+  PeerAddress address;
+};
+
+struct Outgoing {
+  ConnectionId connection = 0;
+  std::variant<Handshake, Message> what;
+};
+
+// One connection as reports and the desktop view show it.
+struct ConnectionInfo {
+  ConnectionId connection = 0;
+  PeerAddress address;  // an incoming connection's is the remote's ephemeral port
+  bool outgoing = false;
+  bool handshake_done = false;
+  PeerId peer_id{};
+  bool am_choking = true;
+  bool am_interested = false;
+  bool peer_choking = true;
+  bool peer_interested = false;
+  Bitfield pieces;       // what the peer has
+  double download_rate = 0;  // bytes/s from it, over the rate window
+  double upload_rate = 0;    // bytes/s to it
+  std::uint64_t downloaded = 0;  // payload bytes from it
+  std::uint64_t uploaded = 0;
+  std::uint32_t requests_out = 0;  // ours, outstanding at it
+  std::uint32_t requests_in = 0;   // its requests waiting for an answer (pacing only)
+};
+
+class PeerEngine {
+ public:
+  // `content`: the whole file when this run carries bytes (nullptr, or a string of another
+  // size, when it only counts them). A seed serves from it; a leecher only takes it as the
+  // sign that blocks carry bytes, which it stores and checks against the piece hashes.
+  // Without bytes a complete piece counts as verified. `seed`: start with every piece.
+  PeerEngine(std::shared_ptr<const TorrentInfo> torrent, PeerId self, PeerAddress self_address, PeerConfig config,
+             std::uint64_t random_seed, bool seed, std::shared_ptr<const std::string> content);
+
+  void start(Time now);  // announce "started"; the first rechoke round runs now
+  void stop(Time now);   // leave: announce "stopped", close every connection
+  void on_announce_response(std::vector<PeerAddress> peers, Duration interval, Time now);
+  void on_announce_failed(Time now);
+  void on_connected(ConnectionId connection, Time now);  // our dial succeeded: we send the handshake
+  void on_dial_failed(ConnectionId connection, Time now);
+  std::optional<ConnectionId> on_accepted(PeerAddress remote, Time now);  // nullopt: refuse it
+  void on_handshake(ConnectionId connection, const Handshake& handshake, Time now);
+  void on_message(ConnectionId connection, const Message& message, Time now);
+  void on_closed(ConnectionId connection, Time now);  // by the remote or the network
+  // One Piece message on this connection has left (pacing only: config.pieces_in_flight > 0).
+  void on_piece_sent(ConnectionId connection, Time now);
+  void on_timer(Time now);
+
+  std::vector<Outgoing> take_outgoing();
+  std::vector<Dial> take_dials();
+  std::vector<ConnectionId> take_closes();  // the engine closed these; no on_closed needed
+  std::vector<Announce> take_announces();
+  std::vector<PeerEvent> take_events();
+  std::optional<Time> wake_at() const;
+  // Something waits in one of the take_* lists (an adapter loops until this is false).
+  bool has_output() const {
+    return !outgoing_.empty() || !dials_.empty() || !closes_.empty() || !announces_.empty() || !events_.empty();
+  }
+
+  const TorrentInfo& torrent() const { return *torrent_; }
+  const PeerId& peer_id() const { return self_; }
+  PeerAddress address() const { return self_address_; }
+  const Bitfield& have() const { return picker_.have(); }
+  bool complete() const { return picker_.complete(); }
+  std::optional<Time> completed_at() const { return completed_at_; }  // a leecher's; nullopt for a seed
+  bool has_left() const { return left_; }
+  bool in_end_game() const { return end_game_; }
+  std::uint64_t uploaded() const { return uploaded_; }      // payload bytes sent
+  std::uint64_t downloaded() const { return downloaded_; }  // payload bytes received, wasted ones too
+  std::uint64_t wasted() const { return wasted_; }          // duplicate, unwanted and hash-failed bytes
+  std::uint64_t left() const { return picker_.bytes_missing(); }
+  std::uint32_t availability(std::uint32_t piece) const { return picker_.availability(piece); }
+  // A verified piece's bytes; empty unless we have it and this run carries bytes.
+  std::string_view piece_data(std::uint32_t index) const;
+  std::size_t connection_count() const { return connections_.size(); }
+  std::vector<ConnectionInfo> connections(Time now) const;
+  // Our unchoked connections: the regular ones and the optimistic one.
+  const std::vector<ConnectionId>& regular_unchoked() const { return choker_.regular(); }
+  std::optional<ConnectionId> optimistic_unchoke() const { return choker_.optimistic(); }
+
+ private:
+  enum class Stage : std::uint8_t { Dialing, Handshaking, Active };
+  struct Connection {
+    PeerAddress address;
+    Stage stage = Stage::Dialing;
+    bool outgoing = false;
+    bool got_message = false;  // BEP 3: a bitfield may only come first
+    bool am_choking = true;
+    bool am_interested = false;
+    bool peer_choking = true;
+    bool peer_interested = false;
+    PeerId peer_id{};
+    Bitfield pieces;
+    std::uint32_t wanted = 0;           // pieces it has that we lack: interest is wanted > 0
+    std::vector<BlockRef> requested;    // our requests outstanding at it
+    std::vector<BlockRef> queued;       // its requests we have not answered yet
+    std::uint32_t in_flight = 0;        // Piece messages not yet confirmed sent (pacing)
+    RateMeter down, up;
+    std::uint64_t downloaded = 0, uploaded = 0;
+    Time since{}, last_sent{};
+  };
+  using Iter = std::map<ConnectionId, Connection>::iterator;
+
+  // messages in
+  void on_choked(Connection& c, Time now);
+  void on_have(ConnectionId id, Connection& c, std::uint32_t piece, Time now);
+  void on_bitfield(ConnectionId id, Connection& c, const Message& m, Time now);
+  void on_request(ConnectionId id, Connection& c, const Message& m, Time now);
+  void on_piece(ConnectionId id, Connection& c, const Message& m, Time now);
+  std::optional<std::string> check_block(const Message& m) const;
+  // messages out
+  void send(ConnectionId id, Connection& c, Message m, Time now);
+  void send_simple(ConnectionId id, Connection& c, MessageType type, Time now);
+  void serve(ConnectionId id, Connection& c, Time now);
+  void fill(ConnectionId id, Connection& c, Time now);
+  void fill_all(Time now);
+  void send_new_requests(ConnectionId id, Connection& c, std::size_t from, Time now);
+  void note_end_game(Time now);
+  void cancel_elsewhere(const BlockRef& block, ConnectionId except, Time now);
+  // pieces
+  void finish_piece(std::uint32_t piece, ConnectionId from, Time now);
+  void on_complete(Time now);
+  // choking
+  std::vector<ChokeCandidate> choke_candidates(Time now) const;
+  void rechoke(Time now);
+  void apply_unchoked(const std::vector<ConnectionId>& unchoked, Time now);
+  void set_choking(ConnectionId id, Connection& c, bool choke, Time now);
+  void report_unchoke_round(const char* why);
+  void fill_free_slots(Time now);
+  // connections
+  bool known(PeerAddress address) const;
+  void drop_seed(ConnectionId id, Time now);
+  void handshake_done(ConnectionId id, Connection& c, Time now);
+  void protocol_error(ConnectionId id, std::string text, Time now);
+  void close(ConnectionId id, std::string reason, Time now);
+  void forget(Iter it, Time now);
+  void leave(Time now);
+  void announce(TrackerEvent event, Time now);
+  void event(PeerEventKind kind, ConnectionId connection, std::string text = {}, std::uint32_t piece = 0);
+  std::string_view bytes_of(std::uint32_t piece) const;
+
+  std::shared_ptr<const TorrentInfo> torrent_;
+  PeerId self_;
+  PeerAddress self_address_;
+  PeerConfig config_;
+  std::shared_ptr<const std::string> content_;
+  bool carries_ = false;   // blocks carry bytes: store and SHA-1 check them
+  bool started_as_seed_;
+  std::string data_;       // a carrying leecher's file, filled block by block
+  PiecePicker picker_;
+  Choker choker_;
+  std::map<ConnectionId, Connection> connections_;
+  ConnectionId next_id_ = 1;
+  // Seeds we dropped as a seed: not dialed again. Incoming ones are kept with port 0 (their
+  // listening port is unknown), matched by IP address.
+  std::set<PeerAddress> seeds_seen_;
+
+  bool started_ = false;
+  bool left_ = false;
+  bool end_game_ = false;
+  bool unchoke_set_changed_ = false;  // since the last UnchokeRound event
+  std::optional<Time> completed_at_;
+  std::uint64_t uploaded_ = 0, downloaded_ = 0, wasted_ = 0;
+  Time next_rechoke_{};
+  Time next_announce_{};
+  Time last_announce_{};
+  Duration announce_interval_;
+  TrackerEvent pending_event_ = TrackerEvent::None;  // an event not yet acknowledged by the tracker
+
+  std::vector<Outgoing> outgoing_;
+  std::vector<Dial> dials_;
+  std::vector<ConnectionId> closes_;
+  std::vector<Announce> announces_;
+  std::vector<PeerEvent> events_;
+};
+
+}  // namespace wiresim::bittorrent

@@ -1,0 +1,205 @@
+#include "protocols/bittorrent/piece_picker.hpp"
+
+#include <algorithm>
+
+namespace wiresim::bittorrent {
+
+PiecePicker::PiecePicker(const TorrentInfo& torrent, std::uint32_t block_size, bool seed, std::uint64_t random_seed)
+    : length_(torrent.length),
+      piece_length_(torrent.piece_length),
+      block_size_(std::max<std::uint32_t>(block_size != 0 ? block_size : torrent.piece_length, 1)),
+      have_(torrent.piece_count(), seed),
+      availability_(torrent.piece_count(), 0),
+      state_(torrent.piece_count(), seed ? Have : Missing),
+      random_(random_seed, "bittorrent.piece-picker") {
+  if (seed) return;
+  for (std::uint32_t p = 0; p < have_.size(); ++p) {
+    missing_bytes_ += piece_size(p);
+    free_blocks_ += blocks_in(p);
+  }
+}
+
+std::uint32_t PiecePicker::piece_size(std::uint32_t piece) const {
+  // Computed here rather than by TorrentInfo::piece_size so that a torrent whose hash count
+  // does not match its length gives empty pieces instead of wrapping around.
+  const std::uint64_t start = std::uint64_t{piece} * piece_length_;
+  if (start >= length_) return 0;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(length_ - start, piece_length_));
+}
+
+std::uint32_t PiecePicker::blocks_in(std::uint32_t piece) const {
+  const std::uint64_t size = piece_size(piece);
+  return static_cast<std::uint32_t>((size + block_size_ - 1) / block_size_);
+}
+
+BlockRef PiecePicker::block_at(std::uint32_t piece, std::uint32_t index) const {
+  const std::uint32_t begin = index * block_size_;
+  return {piece, begin, std::min(block_size_, piece_size(piece) - begin)};
+}
+
+void PiecePicker::add_peer(const Bitfield& pieces) {
+  for (std::uint32_t p = 0; p < availability_.size(); ++p) availability_[p] += pieces.test(p);
+}
+
+void PiecePicker::remove_peer(const Bitfield& pieces) {
+  for (std::uint32_t p = 0; p < availability_.size(); ++p)
+    if (pieces.test(p) && availability_[p] > 0) --availability_[p];
+}
+
+PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
+  state_[piece] = InProgress;
+  Started& started = started_[piece];
+  started.blocks.assign(blocks_in(piece), 0);
+  started.received = 0;
+  return started;
+}
+
+std::uint32_t PiecePicker::take_free(std::uint32_t piece, Started& started, std::uint32_t count,
+                                     std::vector<BlockRef>& out) {
+  std::uint32_t added = 0;
+  for (std::uint32_t i = 0; i < started.blocks.size() && added < count; ++i) {
+    if (started.blocks[i] != 0) continue;
+    started.blocks[i] = 1;
+    --free_blocks_;
+    out.push_back(block_at(piece, i));
+    ++added;
+  }
+  return added;
+}
+
+std::uint32_t PiecePicker::take_deferred(std::uint32_t piece, Started& started, std::uint32_t count,
+                                        std::vector<BlockRef>& out) {
+  std::uint32_t added = 0;
+  for (std::uint32_t i = 0; i < started.blocks.size() && added < count; ++i) {
+    if (started.blocks[i] != Deferred) continue;
+    started.blocks[i] = 1;
+    --free_blocks_;
+    out.push_back(block_at(piece, i));
+    ++added;
+  }
+  return added;
+}
+
+std::uint32_t PiecePicker::take_duplicates(std::uint32_t piece, Started& started, std::uint32_t count,
+                                           std::vector<BlockRef>& out) {
+  std::uint32_t added = 0;
+  for (std::uint32_t i = 0; i < started.blocks.size() && added < count; ++i) {
+    const std::uint8_t asked = started.blocks[i];
+    if (asked == 0 || asked >= Deferred - 1) continue;
+    if (end_game_copies_ != 0 && asked >= end_game_copies_) continue;
+    const BlockRef block = block_at(piece, i);
+    if (std::find(out.begin(), out.end(), block) != out.end()) continue;
+    ++started.blocks[i];
+    out.push_back(block);
+    ++added;
+  }
+  return added;
+}
+
+// Two passes over the pieces and one random draw: count the candidates (or the rarest ones),
+// then walk to the chosen one. Cohen 2003 2.4: rarest first spreads the rare pieces before
+// their only holders leave; the first piece is random so that it completes fast and we have
+// something to trade.
+bool PiecePicker::new_piece(const Bitfield& pieces, std::uint32_t& chosen) {
+  const bool random_first = have_.none();
+  std::uint32_t best = UINT32_MAX;
+  std::uint32_t ties = 0;
+  for (std::uint32_t p = 0; p < state_.size(); ++p) {
+    if (state_[p] != Missing || !pieces.test(p)) continue;
+    const std::uint32_t rank = random_first ? 0 : availability_[p];
+    if (rank < best) {
+      best = rank;
+      ties = 1;
+    } else if (rank == best) {
+      ++ties;
+    }
+  }
+  if (ties == 0) return false;
+  std::uint64_t skip = random_.uniform_int(0, ties - 1);
+  for (std::uint32_t p = 0; p < state_.size(); ++p) {
+    if (state_[p] != Missing || !pieces.test(p)) continue;
+    if ((random_first ? 0 : availability_[p]) != best) continue;
+    if (skip-- == 0) {
+      chosen = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+void PiecePicker::pick(const Bitfield& pieces, std::uint32_t count, bool end_game, std::vector<BlockRef>& out) {
+  std::uint32_t added = 0;
+  // Cohen 2003 2.3 strict priority: finish what is started, so whole pieces become tradeable.
+  for (auto& [piece, started] : started_) {
+    if (added == count) return;
+    if (pieces.test(piece)) added += take_free(piece, started, count - added, out);
+  }
+  std::uint32_t chosen = 0;
+  while (added < count && new_piece(pieces, chosen)) added += take_free(chosen, start(chosen), count - added, out);
+  for (auto& [piece, started] : started_) {
+    if (added == count) return;
+    if (pieces.test(piece)) added += take_deferred(piece, started, count - added, out);
+  }
+  if (!end_game || free_blocks_ != 0) return;
+  for (auto& [piece, started] : started_) {
+    if (added == count) return;
+    if (pieces.test(piece)) added += take_duplicates(piece, started, count - added, out);
+  }
+}
+
+void PiecePicker::pick_in(std::uint32_t piece, std::uint32_t count, bool end_game, std::vector<BlockRef>& out) {
+  if (piece >= state_.size() || state_[piece] == Have || count == 0) return;
+  Started& started = state_[piece] == Missing ? start(piece) : started_[piece];
+  std::uint32_t added = take_free(piece, started, count, out);
+  added += take_deferred(piece, started, count - added, out);
+  if (end_game && free_blocks_ == 0) take_duplicates(piece, started, count - added, out);
+}
+
+void PiecePicker::drop_request(const BlockRef& block, bool may_still_arrive) {
+  auto it = started_.find(block.piece);
+  if (it == started_.end()) return;
+  const std::uint32_t index = block.begin / block_size_;
+  if (index >= it->second.blocks.size()) return;
+  std::uint8_t& asked = it->second.blocks[index];
+  if (asked == 0 || asked >= Deferred) return;
+  if (--asked != 0) return;
+  asked = may_still_arrive ? Deferred : 0;
+  ++free_blocks_;
+}
+
+PiecePicker::Receipt PiecePicker::receive(const BlockRef& block) {
+  Receipt receipt;
+  if (block.piece >= state_.size() || state_[block.piece] == Have) return receipt;
+  if (block.begin % block_size_ != 0) return receipt;
+  const std::uint32_t index = block.begin / block_size_;
+  if (index >= blocks_in(block.piece) || block_at(block.piece, index) != block) return receipt;
+  // A block nobody asked for (its request was dropped on a choke) is still new: keep it.
+  Started& started = state_[block.piece] == Missing ? start(block.piece) : started_[block.piece];
+  std::uint8_t& asked = started.blocks[index];
+  if (asked == Received) return receipt;
+  if (asked == 0 || asked == Deferred) --free_blocks_;
+  receipt.stored = true;
+  receipt.requesters = asked == Deferred ? 0 : asked;
+  asked = Received;
+  receipt.piece_complete = ++started.received == started.blocks.size();
+  return receipt;
+}
+
+void PiecePicker::piece_verified(std::uint32_t piece) {
+  if (piece >= state_.size() || state_[piece] == Have) return;
+  state_[piece] = Have;
+  have_.set(piece);
+  missing_bytes_ -= piece_size(piece);
+  started_.erase(piece);
+}
+
+void PiecePicker::piece_failed(std::uint32_t piece) {
+  auto it = started_.find(piece);
+  if (it == started_.end()) return;
+  // The piece was complete, so every block is Received: all of them are free again.
+  for (std::uint8_t& asked : it->second.blocks) asked = 0;
+  free_blocks_ += it->second.blocks.size();
+  it->second.received = 0;
+}
+
+}  // namespace wiresim::bittorrent
