@@ -1,5 +1,7 @@
 #include "protocols/bittorrent/bencode.hpp"
 
+#include "protocols/bittorrent/types.hpp"
+
 #include <limits>
 
 namespace wiresim::bittorrent {
@@ -7,26 +9,6 @@ namespace wiresim::bittorrent {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Up to 20 bytes from `offset`, in quotes, with unprintable bytes as \xNN.
-std::string excerpt(std::string_view input, std::size_t offset) {
-  static constexpr char Hex[] = "0123456789abcdef";
-  const std::string_view part = input.substr(std::min(offset, input.size()), 20);
-  std::string out = "\"";
-  for (char c : part) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') {
-      out += c;
-    } else {
-      out += "\\x";
-      out += Hex[u >> 4];
-      out += Hex[u & 15];
-    }
-  }
-  if (offset + part.size() < input.size()) out += "...";
-  out += '"';
-  return out;
-}
 
 void encode_into(const BencodeValue& value, std::string& out) {
   if (const auto* integer = std::get_if<std::int64_t>(&value.data)) {
@@ -182,7 +164,7 @@ class Parser {
     message += " at byte ";
     message += std::to_string(offset);
     message += ": ";
-    message += excerpt(input_, offset);
+    message += quote_bytes(input_.substr(std::min(offset, input_.size())), 20);
     error_ = BencodeError{offset, std::move(message)};
     return false;
   }
@@ -212,7 +194,7 @@ DecodedBencode decode_bencode(std::string_view input) {
     std::string message = "bencode: unexpected bytes after the value at byte ";
     message += std::to_string(parser.position());
     message += ": ";
-    message += excerpt(input, parser.position());
+    message += quote_bytes(input.substr(std::min(parser.position(), input.size())), 20);
     result.error = BencodeError{parser.position(), std::move(message)};
     result.value = BencodeValue{};
   }

@@ -25,6 +25,7 @@ PeerEngine::PeerEngine(std::shared_ptr<const TorrentInfo> torrent, PeerId self, 
   if (config_.block_size == 0) config_.block_size = torrent_->piece_length;
   if (carries_ && !seed) data_.assign(torrent_->length, '\0');
   picker_.set_end_game_copies(config_.end_game_copies);
+  picker_.set_end_game_when_idle(config_.end_game_when_idle);
 }
 
 // ---------------------------------------------------------------- tracker
@@ -316,7 +317,7 @@ void PeerEngine::on_timer(Time now) {
       if (c.stage == Stage::Active && now - c.last_sent >= config_.keep_alive)
         send_simple(id, c, MessageType::KeepAlive, now);
   }
-  const bool early = !complete() && connections_.size() < config_.wanted_connections &&
+  const bool early = wants_peers() && connections_.size() < config_.wanted_connections &&
                      now >= last_announce_ + config_.early_announce;
   if (now >= next_announce_ || early) announce(pending_event_, now);
 }
@@ -324,7 +325,7 @@ void PeerEngine::on_timer(Time now) {
 std::optional<Time> PeerEngine::wake_at() const {
   if (!started_ || left_) return std::nullopt;
   Time wake = std::min(next_rechoke_, next_announce_);
-  if (!complete() && connections_.size() < config_.wanted_connections)
+  if (wants_peers() && connections_.size() < config_.wanted_connections)
     wake = std::min(wake, last_announce_ + config_.early_announce);
   return wake;
 }

@@ -38,12 +38,16 @@ struct PeerConfig {
   std::uint32_t pipeline = 5;           // requests kept outstanding per connection
   bool end_game = true;
   std::uint32_t end_game_copies = 0;    // end game: ask at most this many peers per block; 0: all
+  bool end_game_when_idle = false;      // end game: one duplicate at a time, only to an idle connection
   bool seed_after_completion = true;    // false: announce "stopped" and close all once complete
   Duration keep_alive = seconds(120);   // send a keep-alive after this much silence on our side
   Duration announce_interval_default = seconds(1800);  // until the tracker names one
   Duration announce_retry = seconds(60);               // after a failed announce
   std::uint32_t wanted_connections = 20;  // fewer open while leeching: announce again early...
   Duration early_announce = seconds(60);  // ...this long after the last announce
+  // A seed announces early too when it has few connections, to find leechers to serve
+  // (libtorrent's seeding_outgoing_connections); BEP 3 has seeds wait for the interval.
+  bool seed_seeks_peers = false;
   std::uint32_t max_queued_requests = 250;  // a peer's unanswered requests; more are ignored
   // Upload pacing. 0: answer each Request at once (the adapter's send buffer is the queue).
   // n > 0: at most n Piece messages per connection are out before the adapter confirms one
@@ -201,6 +205,7 @@ class PeerEngine {
   void fill_free_slots(Time now);
   // connections
   bool known(PeerAddress address) const;
+  bool wants_peers() const { return !complete() || config_.seed_seeks_peers; }
   void drop_seed(ConnectionId id, Time now);
   void handshake_done(ConnectionId id, Connection& c, Time now);
   void protocol_error(ConnectionId id, std::string text, Time now);

@@ -65,16 +65,16 @@ void PeerEngine::on_message(ConnectionId id, const Message& m, Time now) {
   protocol_error(id, std::move(text), now);
 }
 
-// BEP 3: a choking peer discards our requests, and others may serve those blocks. But the one
-// it was sending when it choked still comes, whole (at flow level a whole piece): the oldest
-// request stays asked of this peer, and the others are deferred (PiecePicker::drop_request)
-// rather than asked elsewhere at once. Should the kept one never come, end game fetches it
-// elsewhere; without end game nothing is kept.
+// BEP 3: a choking peer discards our requests. The pieces it sent before the Choke came before
+// it on the same TCP connection, so nothing more is coming: every request goes back to the
+// picker at once, free for the peers that unchoke us, as libtorrent does for a peer without the
+// fast extension (peer_connection::incoming_choke aborts the whole download queue). None stays
+// asked of this peer: it forgot them, and a request that will never be answered must neither
+// hold a pipeline slot nor count as one of a block's end-game copies.
 void PeerEngine::on_choked(Connection& c, Time now) {
-  const std::size_t keep = config_.end_game && !c.requested.empty() ? 1 : 0;
-  if (c.requested.size() == keep) return;
-  for (std::size_t i = keep; i < c.requested.size(); ++i) picker_.drop_request(c.requested[i], true);
-  c.requested.resize(keep);
+  if (c.requested.empty()) return;
+  for (const BlockRef& block : c.requested) picker_.drop_request(block, false);
+  c.requested.clear();
   note_end_game(now);
   fill_all(now);
 }

@@ -141,10 +141,41 @@ void PiecePicker::pick(const Bitfield& pieces, std::uint32_t count, bool end_gam
     if (pieces.test(piece)) added += take_deferred(piece, started, count - added, out);
   }
   if (!end_game || free_blocks_ != 0) return;
+  if (end_game_when_idle_) {
+    if (out.empty()) take_least_asked(pieces, UINT32_MAX, out);
+    return;
+  }
   for (auto& [piece, started] : started_) {
     if (added == count) return;
     if (pieces.test(piece)) added += take_duplicates(piece, started, count - added, out);
   }
+}
+
+// The block asked of the fewest connections (within the allowed copies) among `piece`'s, or
+// among every started piece the peer has when `piece` is UINT32_MAX.
+void PiecePicker::take_least_asked(const Bitfield& pieces, std::uint32_t piece, std::vector<BlockRef>& out) {
+  std::uint8_t* best = nullptr;
+  BlockRef chosen;
+  const auto consider = [&](std::uint32_t p, Started& started) {
+    for (std::uint32_t i = 0; i < started.blocks.size(); ++i) {
+      const std::uint8_t asked = started.blocks[i];
+      if (asked == 0 || asked >= Deferred - 1) continue;
+      if (end_game_copies_ != 0 && asked >= end_game_copies_) continue;
+      if (best != nullptr && asked >= *best) continue;
+      best = &started.blocks[i];
+      chosen = block_at(p, i);
+    }
+  };
+  if (piece != UINT32_MAX) {
+    auto it = started_.find(piece);
+    if (it != started_.end()) consider(piece, it->second);
+  } else {
+    for (auto& [p, started] : started_)
+      if (pieces.test(p)) consider(p, started);
+  }
+  if (best == nullptr) return;
+  ++*best;
+  out.push_back(chosen);
 }
 
 void PiecePicker::pick_in(std::uint32_t piece, std::uint32_t count, bool end_game, std::vector<BlockRef>& out) {
@@ -152,7 +183,9 @@ void PiecePicker::pick_in(std::uint32_t piece, std::uint32_t count, bool end_gam
   Started& started = state_[piece] == Missing ? start(piece) : started_[piece];
   std::uint32_t added = take_free(piece, started, count, out);
   added += take_deferred(piece, started, count - added, out);
-  if (end_game && free_blocks_ == 0) take_duplicates(piece, started, count - added, out);
+  if (!end_game || free_blocks_ != 0) return;
+  if (!end_game_when_idle_) take_duplicates(piece, started, count - added, out);
+  else if (out.empty()) take_least_asked(have_, piece, out);
 }
 
 void PiecePicker::drop_request(const BlockRef& block, bool may_still_arrive) {

@@ -30,6 +30,11 @@ class PiecePicker {
   // End game asks for a block from at most this many connections at once (0: no limit, as
   // BEP 3 has it). A flow-level run, whose blocks are whole pieces, keeps it at 2.
   void set_end_game_copies(std::uint32_t copies) { end_game_copies_ = copies; }
+  // End game asks a connection for a duplicate only while nothing else is outstanding there,
+  // one block at a time, the one asked of the fewest connections (libtorrent's piece picker:
+  // no busy blocks for a peer with requests queued, then pick_busy_blocks' least-requested
+  // block). BEP 3's rule (every missing block from every peer) is the default.
+  void set_end_game_when_idle(bool when_idle) { end_game_when_idle_ = when_idle; }
 
   // --- our pieces
   const Bitfield& have() const { return have_; }
@@ -97,6 +102,7 @@ class PiecePicker {
   std::uint32_t take_duplicates(std::uint32_t piece, Started& started, std::uint32_t count,
                                 std::vector<BlockRef>& out);
   bool new_piece(const Bitfield& pieces, std::uint32_t& chosen);
+  void take_least_asked(const Bitfield& pieces, std::uint32_t piece, std::vector<BlockRef>& out);
 
   std::uint64_t length_ = 0;
   std::uint32_t piece_length_ = 0;
@@ -107,6 +113,7 @@ class PiecePicker {
   std::vector<std::uint8_t> state_;        // PieceState per piece
   std::map<std::uint32_t, Started> started_;
   std::uint32_t end_game_copies_ = 0;
+  bool end_game_when_idle_ = false;
   std::uint64_t free_blocks_ = 0;          // blocks of missing pieces nobody is asked for (deferred too)
   Random random_;
 };

@@ -16,23 +16,6 @@ Error error(std::string_view what) {
   return Error{std::move(message)};
 }
 
-// Printable ASCII as is, anything else as \xNN, in quotes, at most 40 bytes.
-std::string quoted(std::string_view bytes) {
-  std::string out = "\"";
-  for (char c : bytes.substr(0, 40)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') {
-      out += c;
-    } else {
-      out += "\\x";
-      out += Hex[u >> 4];
-      out += Hex[u & 15];
-    }
-  }
-  if (bytes.size() > 40) out += "...";
-  out += '"';
-  return out;
-}
 
 bool is_unreserved(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' ||
@@ -149,7 +132,7 @@ Result<std::vector<PeerAddress>> parse_peers(const BencodeValue* peers) {
     const std::optional<std::uint32_t> address = parse_ipv4(*ip);
     if (!address) {
       std::string what = "peer ip ";
-      what += quoted(*ip);
+      what += quote_bytes(*ip, 40);
       what += " is not a dotted IPv4 address";
       return error(what);
     }
@@ -220,7 +203,7 @@ Result<AnnounceRequest> parse_announce_query(std::string_view query) {
         percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!key || !value) {
       std::string what = "bad %-escape in ";
-      what += quoted(pair);
+      what += quote_bytes(pair, 40);
       return error(what);
     }
 
@@ -236,7 +219,7 @@ Result<AnnounceRequest> parse_announce_query(std::string_view query) {
       what += " to be ";
       what += expected;
       what += ", got ";
-      what += quoted(*value);
+      what += quote_bytes(*value, 40);
       return error(what);
     };
     const auto repeated = [&] {

@@ -34,4 +34,22 @@ const char* to_string(MessageType type) {
   return "?";
 }
 
+std::string quote_bytes(std::string_view bytes, std::size_t limit) {
+  static constexpr char Hex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : bytes.substr(0, limit)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += Hex[u >> 4];
+      out += Hex[u & 15];
+    }
+  }
+  if (bytes.size() > limit) out += "...";
+  out += '"';
+  return out;
+}
+
 }  // namespace wiresim::bittorrent

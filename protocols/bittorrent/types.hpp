@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wiresim::bittorrent {
@@ -68,6 +69,10 @@ struct Message {
 };
 
 const char* to_string(MessageType type);  // "choke", "unchoke", ... "keep-alive"
+
+// Bytes for an error message: in quotes, printable ASCII as is, anything else as \xNN, at
+// most `limit` bytes followed by "..." when there were more.
+std::string quote_bytes(std::string_view bytes, std::size_t limit);
 
 // A peer as the tracker's compact list gives it: IPv4 address and TCP port.
 struct PeerAddress {

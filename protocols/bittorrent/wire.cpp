@@ -30,23 +30,6 @@ void get_bytes(std::string_view bytes, std::size_t at, std::array<std::uint8_t, 
   for (std::size_t i = 0; i < N; ++i) out[i] = static_cast<std::uint8_t>(bytes[at + i]);
 }
 
-// Printable ASCII as is, anything else as \xNN, in quotes.
-std::string quoted(std::string_view bytes) {
-  static constexpr char Hex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') {
-      out += c;
-    } else {
-      out += "\\x";
-      out += Hex[u >> 4];
-      out += Hex[u & 15];
-    }
-  }
-  out += '"';
-  return out;
-}
 
 // BEP 3's payload sizes (the bytes after the id): choke, unchoke, interested and not
 // interested have none; have is an index; request and cancel are index, begin, length; a
@@ -162,7 +145,7 @@ bool WireDecoder::read_handshake() {
   const std::string_view pstr = input.substr(1, ProtocolString.size());
   if (pstr != ProtocolString.substr(0, pstr.size())) {
     std::string message = "peer wire: expected \"BitTorrent protocol\" in the handshake, got ";
-    message += quoted(pstr);
+    message += quote_bytes(pstr, std::string_view::npos);
     fail(std::move(message));
     return false;
   }

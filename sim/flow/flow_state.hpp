@@ -184,6 +184,7 @@ struct FlowNetwork::Impl {
   void stop(ChannelId c);
 
   // reallocation.cpp: the max-min allocation.
+  void begin_region();
   void allocate_started(ChannelId c);
   void allocate_stopped(ChannelId c);
   void allocate_new_cap(ChannelId c);

@@ -33,12 +33,17 @@ std::string format_number(double x) {
 
 }  // namespace
 
-void FlowNetwork::Impl::allocate_started(ChannelId c) {
-  join_resources(c);
+// A new reallocation: nothing in the region yet, every mark of the last one out of date.
+void FlowNetwork::Impl::begin_region() {
   ++epoch;
   region.clear();
   touched.clear();
   to_expand.clear();
+}
+
+void FlowNetwork::Impl::allocate_started(ChannelId c) {
+  join_resources(c);
+  begin_region();
   join_region(c);
   reallocate();
 }
@@ -47,10 +52,7 @@ void FlowNetwork::Impl::allocate_started(ChannelId c) {
 // move their fastest channels if they were saturated then.
 void FlowNetwork::Impl::allocate_stopped(ChannelId c) {
   Channel& ch = channels[c];
-  ++epoch;
-  region.clear();
-  touched.clear();
-  to_expand.clear();
+  begin_region();
   // Marked as expanded, so that expand_pending() does not test them against their loads
   // without the channel.
   for (const Hop& hop : ch.path) {
@@ -69,10 +71,7 @@ void FlowNetwork::Impl::allocate_stopped(ChannelId c) {
 }
 
 void FlowNetwork::Impl::allocate_new_cap(ChannelId c) {
-  ++epoch;
-  region.clear();
-  touched.clear();
-  to_expand.clear();
+  begin_region();
   join_region(c);
   reallocate();
 }

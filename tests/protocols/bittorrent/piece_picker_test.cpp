@@ -263,3 +263,34 @@ TEST_CASE("picker asks others for a block dropped on a choke only when nothing e
   CHECK(late.requesters == 0);
   CHECK(picker.in_end_game());
 }
+
+TEST_CASE("picker in end game when idle: one duplicate at a time, the least asked block, within the copies") {
+  const TorrentInfo t = virtual_torrent(1);
+  PiecePicker picker(t, 4096, false, 3);  // one piece of four blocks
+  picker.set_end_game_copies(2);
+  picker.set_end_game_when_idle(true);
+  std::vector<BlockRef> a, b, c, d;
+  picker.pick(Bitfield(1, true), 4, true, a);
+  REQUIRE(a.size() == 4);
+  REQUIRE(picker.in_end_game());
+  // b has nothing outstanding: one duplicate only, though it has room for four.
+  picker.pick(Bitfield(1, true), 4, true, b);
+  REQUIRE(b.size() == 1);
+  // b asks for nothing more while its duplicate is out.
+  picker.pick(Bitfield(1, true), 4, true, b);
+  CHECK(b.size() == 1);
+  // c gets a block asked once, not b's (asked twice already).
+  picker.pick(Bitfield(1, true), 4, true, c);
+  REQUIRE(c.size() == 1);
+  CHECK_FALSE(c[0] == b[0]);
+  // Two more idle connections: the last two blocks asked once, then nothing (all at 2 copies).
+  picker.pick(Bitfield(1, true), 4, true, d);
+  REQUIRE(d.size() == 1);
+  std::vector<BlockRef> e, g;
+  picker.pick(Bitfield(1, true), 4, true, e);
+  REQUIRE(e.size() == 1);
+  picker.pick(Bitfield(1, true), 4, true, g);
+  CHECK(g.empty());
+  CHECK(as_set({b[0], c[0], d[0], e[0]}) == as_set(a));
+  CHECK(picker.receive(b[0]).requesters == 2);
+}
