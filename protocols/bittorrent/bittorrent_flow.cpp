@@ -110,6 +110,8 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     // And a seed with few connections asks the tracker for more, as libtorrent's seeds do
     // (seeding_outgoing_connections), so the server keeps serving leechers to the end.
     config.seed_seeks_peers = true;
+    // Seeds (the server from the start, peers once done) serve round robin, least served first.
+    config.seed_round_robin = true;
     config.seed_after_completion = server || point.seed_after_completion;
     PeerId id{};
     const std::string prefix = "-WS0001-";

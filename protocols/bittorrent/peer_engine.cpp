@@ -244,7 +244,12 @@ std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
     k.interested = c.peer_interested;
     // Cohen 2003 3.1/3.4: a leecher rewards who gives it the most; a seed, having nothing to
     // get, prefers the peers it uploads to fastest (the original client's rule).
-    k.rate = complete() ? c.up.rate(now, c.since, config_.rate_window) : c.down.rate(now, c.since, config_.rate_window);
+    if (!complete())
+      k.rate = c.down.rate(now, c.since, config_.rate_window);
+    else if (config_.seed_round_robin)
+      k.rate = -static_cast<double>(c.uploaded);  // the least served rank first
+    else
+      k.rate = c.up.rate(now, c.since, config_.rate_window);
     k.newcomer = now - c.since < config_.optimistic_interval;
     out.push_back(k);
   }

@@ -36,6 +36,11 @@ struct PeerConfig {
   Duration rate_window = seconds(20);   // rates are measured over this window
   std::uint32_t block_size = 16384;     // request size; a flow-level run uses the piece length
   std::uint32_t pipeline = 5;           // requests kept outstanding per connection
+  // A seed's choker: false, the original client's rule (the peers it uploads to fastest);
+  // true, the peers it has served least so far first, a round robin over the interested
+  // peers (libtorrent's default seed_choking_algorithm, round_robin), which spreads a fast
+  // server's upload evenly instead of feeding the same few peers to the end.
+  bool seed_round_robin = false;
   bool end_game = true;
   std::uint32_t end_game_copies = 0;    // end game: ask at most this many peers per block; 0: all
   bool end_game_when_idle = false;      // end game: one duplicate at a time, only to an idle connection
