@@ -636,3 +636,46 @@ TEST_CASE("random messages from several peers never break the engine's bookkeepi
       if (engine->have().test(p)) CHECK(engine->piece_data(p) == f.content->substr(p * PieceLength, PieceLength));
   }
 }
+
+// A seed choosing by upload rate keeps feeding the same peers; round robin (least served
+// first) moves its regular slots on to peers it has not served yet at the next round.
+TEST_CASE("a round-robin seed gives its regular slots to the least served peers at each round") {
+  auto info = std::make_shared<TorrentInfo>();
+  info->length = 2048ull * 16384;
+  info->piece_length = 16384;
+  info->piece_hashes.resize(2048);
+  info->info_hash = sha1("round robin");
+  for (bool round_robin : {false, true}) {
+    CAPTURE(round_robin);
+    PeerConfig config;
+    config.unchoke_slots = 2;
+    config.seed_round_robin = round_robin;
+    PeerEngine seed(info, peer_id(1), address(1), config, 5, true, nullptr);
+    seed.start(Time{});
+    std::vector<ConnectionId> peers;
+    for (std::uint32_t k = 0; k < 6; ++k) {
+      const ConnectionId c = accept_peer(seed, k + 2, Time{});
+      seed.on_message(c, simple(MessageType::Interested), Time{});
+      peers.push_back(c);
+    }
+    (void)seed.take_outgoing();
+    const std::vector<ConnectionId> first = seed.regular_unchoked();
+    REQUIRE(first.size() == 2);
+    // Each second the unchoked peers ask for a block and get it.
+    std::uint32_t next = 0;
+    for (int second = 1; second <= 10; ++second) {
+      const Time now = Time{} + seconds(second);
+      for (ConnectionId c : peers)
+        if (std::find(first.begin(), first.end(), c) != first.end() || seed.optimistic_unchoke() == c)
+          seed.on_message(c, block_message(MessageType::Request, next++ % 2048, 0, 16384), now);
+      if (seed.wake_at() && *seed.wake_at() <= now) seed.on_timer(now);
+      (void)seed.take_outgoing();
+    }
+    const std::vector<ConnectionId> later = seed.regular_unchoked();
+    REQUIRE(later.size() == 2);
+    const bool moved_on = std::none_of(later.begin(), later.end(), [&](ConnectionId c) {
+      return std::find(first.begin(), first.end(), c) != first.end();
+    });
+    CHECK(moved_on == round_robin);
+  }
+}
