@@ -87,6 +87,8 @@ std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>&
   }
   for (DistributionMode mode : modes)
     for (std::size_t k = 0; k < uploads.size(); ++k) {
+      // Client-server's points are the same for every u: one series of them.
+      if (mode == DistributionMode::ClientServer && k > 0) continue;
       PlotSeries dots;
       dots.line = false;
       dots.color = mode_color(to_string(mode), k);
@@ -211,6 +213,9 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
     plot.log_x = sweep.log_x;
     plot.log_y = sweep.log_y;
     const auto series = plot_series(points, group_results);
+    // A legend row per series: the canvas grows with them so the legend fits in a corner clear
+    // of the curves instead of hiding points.
+    plot.height = std::max(600, 380 + 36 * static_cast<int>(series.size()));
     const std::string stem = groups.size() == 1 ? sweep.output : sweep.output + "-" + std::to_string(g + 1);
     for (auto [ext, bytes] : {std::pair{".svg", plot_svg(series, plot)}, std::pair{".png", plot_png(series, plot)}}) {
       if (!bytes) return Error{bytes.error()};
