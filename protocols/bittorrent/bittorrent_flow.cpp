@@ -67,6 +67,7 @@ class FlowSwarm {
   flow::FlowNetwork net_;
   TrackerEngine tracker_;
   std::shared_ptr<const TorrentInfo> torrent_;
+  std::shared_ptr<const std::string> content_;  // the file's bytes, when carried
   std::vector<Host> hosts_;  // 0 is the server, a seed
   std::deque<Pipe> pipes_;
   std::uint64_t done_ = 0;
@@ -75,8 +76,14 @@ class FlowSwarm {
 
 FlowSwarm::FlowSwarm(const DistributionPoint& point)
     : point_(point), sim_(point.seed), net_(sim_), tracker_(point.seed) {
-  torrent_ = std::make_shared<const TorrentInfo>(
-      make_virtual_torrent("file.bin", point.file_bytes, point.piece_length, "http://tracker/announce"));
+  if (point.carry_bytes) {
+    content_ = std::make_shared<const std::string>(file_content("file.bin", point.file_bytes));
+    torrent_ = std::make_shared<const TorrentInfo>(
+        make_torrent("file.bin", *content_, point.piece_length, "http://tracker/announce"));
+  } else {
+    torrent_ = std::make_shared<const TorrentInfo>(
+        make_virtual_torrent("file.bin", point.file_bytes, point.piece_length, "http://tracker/announce"));
+  }
   hosts_.resize(point.peers + 1);
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     Host& h = hosts_[i];
@@ -118,7 +125,7 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     std::copy(prefix.begin(), prefix.end(), id.begin());
     for (int b = 0; b < 4; ++b) id[8 + b] = static_cast<std::uint8_t>(i >> (8 * b));
     h.engine = std::make_unique<PeerEngine>(torrent_, id, address_of(i), config, point.seed * 1'000'003 + i, server,
-                                            nullptr);
+                                            content_);
   }
 }
 
@@ -268,6 +275,15 @@ PointResult FlowSwarm::run() {
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     (i == 0 ? result.server_bytes : result.peer_bytes) += hosts_[i].engine->uploaded();
     result.wasted_bytes += hosts_[i].engine->wasted();
+    if (i == 0) continue;
+    result.useful_bytes += hosts_[i].engine->downloaded() - hosts_[i].engine->wasted();
+    if (!content_) continue;
+    const PeerEngine& e = *hosts_[i].engine;
+    bool same = e.complete();
+    for (std::uint32_t k = 0; same && k < torrent_->piece_count(); ++k)
+      same = e.piece_data(k) == std::string_view(*content_).substr(std::uint64_t{k} * torrent_->piece_length,
+                                                                    torrent_->piece_size(k));
+    result.verified_peers += same;
   }
   if (done_ != point_.peers) {
     char when[32];

@@ -34,6 +34,9 @@ struct DistributionPoint {
   // BitTorrent only:
   std::uint32_t max_connections = 30;  // a peer's neighbours; real clients use 30-80
   bool seed_after_completion = true;   // false: a peer leaves once it has the file
+  // Carry every piece's bytes through the flows and check them against the SHA-1s, as the
+  // packet-level swarm does (a small file only: every peer keeps a copy).
+  bool carry_bytes = false;
 };
 
 struct PointResult {
@@ -44,6 +47,8 @@ struct PointResult {
   std::uint64_t server_bytes = 0;  // payload bytes the server uploaded
   std::uint64_t peer_bytes = 0;    // payload bytes all peers uploaded
   std::uint64_t wasted_bytes = 0;  // duplicates (end game) and failed pieces
+  std::uint64_t useful_bytes = 0;    // received by the peers and kept: N F when all is well
+  std::uint64_t verified_peers = 0;  // carry_bytes: peers whose every piece equals the file's
   std::string error;               // non-empty: the point could not finish (and why)
   double gap() const { return theory.seconds > 0 ? simulated_s / theory.seconds - 1 : 0; }
 };
