@@ -117,6 +117,13 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     // And a seed with few connections asks the tracker for more, as libtorrent's seeds do
     // (seeding_outgoing_connections), so the server keeps serving leechers to the end.
     config.seed_seeks_peers = true;
+    // The server, the one seed at the start and the fastest uploader, keeps looking for
+    // leechers until it has four per upload slot: a peer that neither dialed it nor was dialed
+    // by it would never get any of its upload, however fair its round robin.
+    if (server) {
+      config.max_connections = std::max(point.max_connections, 4 * config.unchoke_slots);
+      config.wanted_connections = config.max_connections;
+    }
     // Seeds (the server from the start, peers once done) serve round robin, least served first.
     config.seed_round_robin = true;
     config.seed_after_completion = server || point.seed_after_completion;
