@@ -137,3 +137,24 @@ def raises(what, call, exception):
     except Exception as e:  # noqa: BLE001
         check(False, f"{what}: raised {type(e).__name__}: {e} instead of {exception.__name__}")
     return None
+
+
+def run_clients(server, watchdog_seconds, clients):
+    """Runs `clients()` against a ServeProcess under a watchdog that stops the server after
+    `watchdog_seconds`, then stops it, checks that neither hung, and prints the end of its
+    dialogue when something failed (or WIRESIM_E2E_VERBOSE is set)."""
+    import threading
+    timed_out = threading.Event()
+    watchdog = threading.Timer(watchdog_seconds, lambda: (timed_out.set(), server.stop()))
+    watchdog.start()
+    try:
+        clients()
+    finally:
+        watchdog.cancel()
+        code = server.stop()
+    check(not timed_out.is_set(),
+          f"the clients finish within {watchdog_seconds} s (else the watchdog stopped the server)")
+    check(code == 0, f"wiresim serve exits 0 on SIGTERM (got {code})")
+    if _results["failed"] or os.environ.get("WIRESIM_E2E_VERBOSE"):
+        print("-- the end of the server's dialogue")
+        print("\n".join(server.lines[-40:]))

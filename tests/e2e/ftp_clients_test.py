@@ -11,10 +11,8 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 
-import common
-from common import ServeProcess, check, finish, raises, section, temp_dir
+from common import ServeProcess, check, finish, raises, run_clients, section, temp_dir
 
 TIMEOUT = 5  # seconds for every socket and curl call: a hang fails instead of blocking CI
 WATCHDOG = 20  # seconds for the whole test: after this the server is stopped
@@ -203,10 +201,9 @@ def curl_clients(port):
 
 check(shutil.which("curl") is not None, "curl is installed")
 server = ServeProcess(wiresim, scenario, "ftp", TIMEOUT)
-timed_out = threading.Event()
-watchdog = threading.Timer(WATCHDOG, lambda: (timed_out.set(), server.stop()))
-watchdog.start()
-try:
+
+
+def clients():
     check(server.ports.get("ftp") is not None, f"wiresim serve prints the ftp port (output {server.lines[:8]})")
     if server.ports.get("ftp") is not None:
         section("ftplib, passive mode", ftplib_session, server.ports["ftp"], True)
@@ -214,12 +211,7 @@ try:
         section("ftplib, anonymous", anonymous, server.ports["ftp"])
         if shutil.which("curl"):
             section("curl", curl_clients, server.ports["ftp"])
-finally:
-    watchdog.cancel()
-    code = server.stop()
-check(not timed_out.is_set(), f"the clients finish within {WATCHDOG} s (else the watchdog stopped the server)")
-check(code == 0, f"wiresim serve exits 0 on SIGTERM (got {code})")
-if common._results["failed"] or os.environ.get("WIRESIM_E2E_VERBOSE"):
-    print("-- the end of the server's dialogue")
-    print("\n".join(server.lines[-40:]))
+
+
+run_clients(server, WATCHDOG, clients)
 finish()

@@ -17,12 +17,10 @@ import shutil
 import smtplib
 import subprocess
 import sys
-import threading
 import time
 from email.message import EmailMessage
 
-import common
-from common import ServeProcess, check, finish, raises, section, temp_dir
+from common import ServeProcess, check, finish, raises, run_clients, section, temp_dir
 
 TIMEOUT = 5  # seconds for every socket and curl call: a hang fails instead of blocking CI
 WATCHDOG = 30  # seconds for the whole test: after this the server is stopped
@@ -479,10 +477,9 @@ def curl_clients(ports):
 
 check(shutil.which("curl") is not None, "curl is installed")
 server = ServeProcess(wiresim, scenario, "mail", TIMEOUT)
-timed_out = threading.Event()
-watchdog = threading.Timer(WATCHDOG, lambda: (timed_out.set(), server.stop()))
-watchdog.start()
-try:
+
+
+def clients():
     wanted = {"smtp", "submission", "pop3", "imap"}
     check(set(server.ports) == wanted, f"wiresim serve prints the four mail ports (got {server.ports}; output {server.lines[:8]})")
     if set(server.ports) == wanted:
@@ -493,12 +490,7 @@ try:
         section("imaplib, two sessions on one INBOX", imap_two_sessions, server.ports["imap"])
         if shutil.which("curl"):
             section("curl", curl_clients, server.ports)
-finally:
-    watchdog.cancel()
-    code = server.stop()
-check(not timed_out.is_set(), f"the clients finish within {WATCHDOG} s (else the watchdog stopped the server)")
-check(code == 0, f"wiresim serve exits 0 on SIGTERM (got {code})")
-if common._results["failed"] or os.environ.get("WIRESIM_E2E_VERBOSE"):
-    print("-- the end of the server's dialogue")
-    print("\n".join(server.lines[-40:]))
+
+
+run_clients(server, WATCHDOG, clients)
 finish()
