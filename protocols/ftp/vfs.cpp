@@ -46,15 +46,6 @@ bool is_inside(std::string_view path, std::string_view directory) {
 
 }  // namespace
 
-std::string generated_content(std::uint64_t size) {
-  static constexpr std::string_view Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  out.reserve(size);
-  for (std::uint64_t i = 0; i < size; ++i)
-    out += i % 64 == 63 ? '\n' : Alphabet[(i / 64 + i % 64) % Alphabet.size()];
-  return out;
-}
-
 std::string format_mdtm(Time modified) {
   const Civil c = to_civil(unix_seconds(modified));
   char text[32];

@@ -13,6 +13,7 @@
 
 #include "sim/core/result.hpp"
 #include "sim/core/time.hpp"
+#include "sim/core/generated_content.hpp"
 
 namespace wiresim::ftp {
 
@@ -40,8 +41,8 @@ struct Account {
   bool anonymous = false;  // "anonymous" or "ftp": any password (by custom an e-mail address)
 };
 
-// The deterministic content of a generated file: 63 letters and digits then LF, line after line.
-std::string generated_content(std::uint64_t size);
+// The deterministic content of a generated file (sim/core/generated_content.hpp).
+using wiresim::generated_content;
 
 // "20240101120000" (RFC 3659 2.3: YYYYMMDDHHMMSS, UTC).
 std::string format_mdtm(Time modified);

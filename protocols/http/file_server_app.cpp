@@ -33,15 +33,6 @@ std::string html_page(int status, const std::string& detail) {
 
 }  // namespace
 
-std::string generated_content(std::uint64_t size) {
-  static constexpr std::string_view Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  out.reserve(size);
-  for (std::uint64_t i = 0; i < size; ++i)
-    out += i % 64 == 63 ? '\n' : Alphabet[(i / 64 + i % 64) % Alphabet.size()];
-  return out;
-}
-
 std::string_view content_type_for(std::string_view path) {
   static const std::pair<std::string_view, std::string_view> Types[] = {
       {".html", "text/html"}, {".htm", "text/html"},          {".txt", "text/plain"},

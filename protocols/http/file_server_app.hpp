@@ -11,14 +11,15 @@
 
 #include "protocols/http/server_session.hpp"
 #include "sim/scenario/app.hpp"
+#include "sim/core/generated_content.hpp"
 #include "sim/scenario/stream_session.hpp"
 #include "sim/scenario/world.hpp"
 
 namespace wiresim::http {
 
-// The deterministic content of a file given by its size: 63 letters and digits then LF, line
-// after line (the same bytes as ftp-server's generated files, so both serve identical files).
-std::string generated_content(std::uint64_t size);
+// The deterministic content of a file given by its size (sim/core/generated_content.hpp),
+// the same bytes as ftp-server's generated files.
+using wiresim::generated_content;
 // RFC 9110 8.3: the Content-Type for a path's extension; application/octet-stream otherwise.
 std::string_view content_type_for(std::string_view path);
 
