@@ -54,11 +54,12 @@ PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
   return started;
 }
 
-std::uint32_t PiecePicker::take_free(std::uint32_t piece, Started& started, std::uint32_t count,
-                                     std::vector<BlockRef>& out) {
+// Asks for up to `count` of the piece's blocks that are in `state` (free: 0, or Deferred).
+std::uint32_t PiecePicker::take_in_state(std::uint32_t piece, Started& started, std::uint8_t state,
+                                         std::uint32_t count, std::vector<BlockRef>& out) {
   std::uint32_t added = 0;
   for (std::uint32_t i = 0; i < started.blocks.size() && added < count; ++i) {
-    if (started.blocks[i] != 0) continue;
+    if (started.blocks[i] != state) continue;
     started.blocks[i] = 1;
     --free_blocks_;
     out.push_back(block_at(piece, i));
@@ -67,17 +68,14 @@ std::uint32_t PiecePicker::take_free(std::uint32_t piece, Started& started, std:
   return added;
 }
 
+std::uint32_t PiecePicker::take_free(std::uint32_t piece, Started& started, std::uint32_t count,
+                                     std::vector<BlockRef>& out) {
+  return take_in_state(piece, started, 0, count, out);
+}
+
 std::uint32_t PiecePicker::take_deferred(std::uint32_t piece, Started& started, std::uint32_t count,
                                         std::vector<BlockRef>& out) {
-  std::uint32_t added = 0;
-  for (std::uint32_t i = 0; i < started.blocks.size() && added < count; ++i) {
-    if (started.blocks[i] != Deferred) continue;
-    started.blocks[i] = 1;
-    --free_blocks_;
-    out.push_back(block_at(piece, i));
-    ++added;
-  }
-  return added;
+  return take_in_state(piece, started, Deferred, count, out);
 }
 
 std::uint32_t PiecePicker::take_duplicates(std::uint32_t piece, Started& started, std::uint32_t count,

@@ -96,7 +96,10 @@ class PiecePicker {
 
   BlockRef block_at(std::uint32_t piece, std::uint32_t index) const;
   Started& start(std::uint32_t piece);
-  // Free blocks of `piece` into `out`, up to `count`; returns how many were added.
+  // Blocks of `piece` in `state` (free or deferred) into `out`, up to `count`, now asked of one
+  // connection; returns how many were added. take_free and take_deferred name the two states.
+  std::uint32_t take_in_state(std::uint32_t piece, Started& started, std::uint8_t state, std::uint32_t count,
+                              std::vector<BlockRef>& out);
   std::uint32_t take_free(std::uint32_t piece, Started& started, std::uint32_t count, std::vector<BlockRef>& out);
   std::uint32_t take_deferred(std::uint32_t piece, Started& started, std::uint32_t count, std::vector<BlockRef>& out);
   std::uint32_t take_duplicates(std::uint32_t piece, Started& started, std::uint32_t count,
