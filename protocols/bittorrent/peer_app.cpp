@@ -196,7 +196,9 @@ void PeerApp::send(ConnectionId id, const std::variant<Handshake, Message>& what
   auto it = links_.find(id);
   if (it == links_.end() || !it->second.conn) return;
   Link& link = it->second;
-  note("to " + remote_name(id) + ": " + summary(what), static_cast<std::int64_t>(link.conn->id()));
+  // Every message as a transcript line: only built when someone listens.
+  if (world_.sim.trace().wanted<AppMessage>())
+    note("to " + remote_name(id) + ": " + summary(what), static_cast<std::int64_t>(link.conn->id()));
   if (const auto* h = std::get_if<Handshake>(&what))
     link.unsent += encode_handshake(*h);
   else
@@ -271,9 +273,10 @@ void PeerApp::drain() {
   draining_ = true;
   bool again = true;
   while (again) {
+    const bool listened = world_.sim.trace().wanted<AppMessage>();
     for (const PeerEvent& e : engine_->take_events()) {
       const bool wire = e.kind == PeerEventKind::Connected || e.kind == PeerEventKind::Closed;
-      if (!wire) note(describe(e));
+      if (listened && !wire) note(describe(e));
     }
     for (const Outgoing& o : engine_->take_outgoing()) send(o.connection, o.what);
     for (ConnectionId id : engine_->take_closes())
