@@ -89,7 +89,7 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     Host& h = hosts_[i];
     const bool server = i == 0;
     h.up = net_.add_resource(server ? point.server_upload : point.peer_upload, "upload " + std::to_string(i));
-    h.down = net_.add_resource(server ? point.peer_download : point.peer_download, "download " + std::to_string(i));
+    h.down = net_.add_resource(point.peer_download, "download " + std::to_string(i));  // the server downloads nothing
     PeerConfig config;
     config.block_size = point.piece_length;  // whole pieces: the flow model's granularity
     // libtorrent sizes a connection's request queue to its rate (request_queue_time, 3 s, of

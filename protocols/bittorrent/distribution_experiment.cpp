@@ -239,8 +239,9 @@ class DistributionExperiment : public Experiment {
   DistributionSweep sweep_;
 };
 
-std::vector<double> rates(TableReader& r, std::string_view key, std::vector<std::string> fallback) {
-  const auto texts = fallback.empty() ? r.string_list(key) : r.string_list_or(key, std::move(fallback));
+// A required rate or list of rates, such as "30Mbps" or ["300kbps", "2Mbps"].
+std::vector<double> rates(TableReader& r, std::string_view key) {
+  const auto texts = r.string_list(key);
   std::vector<double> out;
   for (std::size_t i = 0; i < texts.size(); ++i) {
     auto rate = parse_rate(texts[i]);
@@ -266,10 +267,10 @@ std::unique_ptr<Experiment> make_distribution_experiment(ExperimentContext& cont
   }
   const std::uint64_t piece_length = r.bytes_or("piece_length", 4 * 1024 * 1024);
   if (piece_length < 1024 || piece_length > (1u << 30)) r.fail("piece_length", "'piece_length' must be from 1KiB to 1GiB");
-  const auto server_uploads = rates(r, "server_upload", {});
-  const auto downloads = rates(r, "download", {});
+  const auto server_uploads = rates(r, "server_upload");
+  const auto downloads = rates(r, "download");
   if (downloads.size() != 1) r.fail("download", "give one download rate d (every peer has the same)");
-  const auto peer_uploads = rates(r, "peer_upload", {});
+  const auto peer_uploads = rates(r, "peer_upload");
   const auto peers = r.integer_list("peers", 1, 100'000);
   std::vector<DistributionMode> modes;
   const auto mode_texts = r.string_list_or("modes", {"client-server", "p2p-ideal", "bittorrent"});
