@@ -16,6 +16,9 @@
 #include "protocols/bittorrent/theory.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/runner.hpp"
+#ifdef WIRESIM_VIEW
+#include "viz/gui/view_app.hpp"
+#endif
 
 #ifndef WIRESIM_SCENARIO_DIR
 #define WIRESIM_SCENARIO_DIR "scenarios"
@@ -276,6 +279,48 @@ int serve_command(const ServeArgs& args) {
   return ExitOk;
 }
 
+#ifdef WIRESIM_VIEW
+struct GuiArgs {
+  std::string file, at, size = "1600x900", tab = "inspector", select;
+  std::optional<std::uint64_t> seed;
+  std::string screenshot;
+  int bench_frames = 0;
+  float scale = 1.0f;
+  bool light = false, messages_only = false;
+  std::optional<std::uint32_t> conversation;
+  double speed = 0;
+};
+
+int gui_command(const GuiArgs& args) {
+  viz::ViewOptions options;
+  options.path = args.file;
+  options.seed = args.seed;
+  options.screenshot = args.screenshot;
+  options.bench_frames = args.bench_frames;
+  options.text_scale = args.scale;
+  options.light = args.light;
+  options.tab = args.tab;
+  options.select = args.select;
+  options.conversation = args.conversation;
+  options.messages_only = args.messages_only;
+  options.speed = args.speed;
+  if (!args.at.empty()) {
+    auto d = parse_duration(args.at);
+    if (!d) {
+      std::cerr << "wiresim: --at: " << d.error() << "\n";
+      return ExitUsage;
+    }
+    options.at = Time{} + *d;
+  }
+  if (std::sscanf(args.size.c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 ||
+      options.height < 240 || options.width > 8192 || options.height > 8192) {
+    std::cerr << "wiresim: --size: expected WIDTHxHEIGHT such as 1600x900, got " << args.size << "\n";
+    return ExitUsage;
+  }
+  return viz::run_view(options);
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -319,6 +364,25 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--any-port", serve.any_port, "let the system pick free ports (printed at start)");
   serve_cmd->add_flag("-q,--quiet", serve.quiet, "do not print the dialogues");
 
+#ifdef WIRESIM_VIEW
+  GuiArgs gui;
+  CLI::App* gui_cmd = app.add_subcommand("gui", "open the desktop view: animated traffic, time control, packet inspector");
+  gui_cmd->add_option("file", gui.file, "scenario file (.toml)")->required();
+  gui_cmd->add_option("--seed", gui.seed, "seed for every random stream (overrides the scenario's)");
+  gui_cmd->add_option("--at", gui.at, "start with the cursor at this simulated time, e.g. 1.5s");
+  gui_cmd->add_option("--screenshot", gui.screenshot, "render the view at --at into this PNG file and exit");
+  gui_cmd->add_option("--bench-frames", gui.bench_frames, "play and render N frames, then print frame times");
+  gui_cmd->add_option("--size", gui.size, "window size, e.g. 1920x1080 (default 1600x900)");
+  gui_cmd->add_option("--scale", gui.scale, "text size for the lecture hall, e.g. 1.5 or 2");
+  gui_cmd->add_flag("--light", gui.light, "light theme (bright rooms, projectors)");
+  gui_cmd->add_option("--tab", gui.tab, "panel shown first: inspector, dialogue, state, tcp, help")
+      ->check(CLI::IsMember({"inspector", "dialogue", "state", "tcp", "help"}));
+  gui_cmd->add_option("--select", gui.select, "select the first packet whose summary contains TEXT, e.g. 'MAIL FROM'");
+  gui_cmd->add_option("--conversation", gui.conversation, "the dialogue view's conversation (its number in the list)");
+  gui_cmd->add_flag("--messages-only", gui.messages_only, "draw only packets that carry application data");
+  gui_cmd->add_option("--speed", gui.speed, "simulated seconds per real second (default: fits the run in 20 s)");
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -334,5 +398,8 @@ int main(int argc, char** argv) {
   if (list_cmd->parsed()) return list_command();
   if (serve_cmd->parsed()) return serve_command(serve);
   if (distribution_cmd->parsed()) return theory_command(theory);
+#ifdef WIRESIM_VIEW
+  if (gui_cmd->parsed()) return gui_command(gui);
+#endif
   return ExitUsage;
 }

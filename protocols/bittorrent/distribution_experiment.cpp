@@ -46,7 +46,8 @@ std::string point_label(const DistributionPoint& p) {
 }
 
 // One theory line per mode (client-server's does not depend on u) and one set of simulated
-// points per (mode, u), for the points that share a file size and server upload.
+// points per (mode, u), for the points that share a file size and server upload. A null
+// result is a point still running.
 std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>& points,
                                     const std::vector<const PointResult*>& results) {
   std::set<std::uint64_t> ns;
@@ -96,11 +97,59 @@ std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>&
       dots.label = std::string(to_string(mode)) + " simulated";
       if (mode != DistributionMode::ClientServer) dots.label += ", u = " + rate_text(uploads[k]);
       for (std::size_t i = 0; i < points.size(); ++i)
-        if (points[i]->mode == mode && points[i]->peer_upload == uploads[k] && results[i]->error.empty())
+        if (points[i]->mode == mode && points[i]->peer_upload == uploads[k] && results[i] && results[i]->error.empty())
           dots.points.emplace_back(static_cast<double>(points[i]->peers), results[i]->simulated_s);
       if (!dots.points.empty()) out.push_back(std::move(dots));
     }
   return out;
+}
+
+// One plot per (file size, server upload): the x axis is N, the lines are per mode and u.
+struct GroupPlot {
+  std::string stem;  // file name without extension
+  PlotOptions options;
+  std::vector<PlotSeries> series;
+};
+
+std::vector<GroupPlot> group_plots(const DistributionSweep& sweep, const std::vector<PointResult>& results,
+                                   const std::vector<char>& finished) {
+  std::vector<std::pair<std::uint64_t, double>> groups;
+  for (const DistributionPoint& p : sweep.points)
+    if (std::find(groups.begin(), groups.end(), std::pair{p.file_bytes, p.server_upload}) == groups.end())
+      groups.emplace_back(p.file_bytes, p.server_upload);
+  std::vector<GroupPlot> out;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    std::vector<const DistributionPoint*> points;
+    std::vector<const PointResult*> group_results;
+    for (std::size_t i = 0; i < sweep.points.size(); ++i)
+      if (std::pair{sweep.points[i].file_bytes, sweep.points[i].server_upload} == groups[g]) {
+        points.push_back(&sweep.points[i]);
+        group_results.push_back(finished[i] ? &results[i] : nullptr);
+      }
+    GroupPlot plot;
+    plot.options.title = sweep.title + ": F = " + bits_text(static_cast<double>(groups[g].first) * 8) +
+                         ", us = " + rate_text(groups[g].second) + ", d = " + rate_text(points.front()->peer_download);
+    plot.options.log_x = sweep.log_x;
+    plot.options.log_y = sweep.log_y;
+    plot.series = plot_series(points, group_results);
+    // A legend row per series: the canvas grows with them so the legend fits in a corner clear
+    // of the curves instead of hiding points.
+    plot.options.height = std::max(600, 380 + 36 * static_cast<int>(plot.series.size()));
+    plot.stem = groups.size() == 1 ? sweep.output : sweep.output + "-" + std::to_string(g + 1);
+    out.push_back(std::move(plot));
+  }
+  return out;
+}
+
+std::vector<Chart> charts_of(const std::vector<GroupPlot>& plots) {
+  std::vector<Chart> charts;
+  for (const GroupPlot& g : plots) {
+    Chart c{g.options.title, g.options.x_label, g.options.y_label, g.options.log_x, g.options.log_y, {}};
+    for (const PlotSeries& s : g.series)
+      c.series.push_back({s.label, s.line, s.color, static_cast<int>(s.marker), s.points});
+    charts.push_back(std::move(c));
+  }
+  return charts;
 }
 
 Result<std::string> write_file(const std::string& directory, const std::string& name, const std::string& bytes) {
@@ -141,16 +190,21 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, total));
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress;
+  std::vector<char> finished(total, 0);  // guarded by `progress`
   auto work = [&] {
     for (std::size_t i = next++; i < total; i = next++) {
-      results[i] = run_flow_point(sweep.points[i]);
-      const std::size_t finished = ++done;
-      if (options.on_progress) {
-        std::lock_guard lock(progress);
-        options.on_progress(finished, total);
-      }
+      if (options.cancel && *options.cancel) return;
+      PointResult r = run_flow_point(sweep.points[i]);
+      std::lock_guard lock(progress);
+      results[i] = std::move(r);
+      finished[i] = 1;
+      const std::size_t count = ++done;
+      if (options.on_progress) options.on_progress(count, total);
+      if (options.on_charts) options.on_charts(charts_of(group_plots(sweep, results, finished)));
     }
   };
+  // The theory lines first: a view draws them before any simulation is done.
+  if (options.on_charts) options.on_charts(charts_of(group_plots(sweep, results, finished)));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -191,35 +245,15 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
   }
   outcome.report["points"] = std::move(rows);
 
+  if (options.cancel && *options.cancel) return Error{"cancelled"};
+  if (!options.write_files) return outcome;
   auto csv = write_file(options.out_directory, sweep.output + ".csv", sweep_csv(sweep, results));
   if (!csv) return Error{csv.error()};
   outcome.files.push_back(*csv);
-  // One plot per (file size, server upload): the x axis is N, the lines are per mode and u.
-  std::vector<std::pair<std::uint64_t, double>> groups;
-  for (const DistributionPoint& p : sweep.points)
-    if (std::find(groups.begin(), groups.end(), std::pair{p.file_bytes, p.server_upload}) == groups.end())
-      groups.emplace_back(p.file_bytes, p.server_upload);
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    std::vector<const DistributionPoint*> points;
-    std::vector<const PointResult*> group_results;
-    for (std::size_t i = 0; i < total; ++i)
-      if (std::pair{sweep.points[i].file_bytes, sweep.points[i].server_upload} == groups[g]) {
-        points.push_back(&sweep.points[i]);
-        group_results.push_back(&results[i]);
-      }
-    PlotOptions plot;
-    plot.title = sweep.title + ": F = " + bits_text(static_cast<double>(groups[g].first) * 8) +
-                 ", us = " + rate_text(groups[g].second) + ", d = " + rate_text(points.front()->peer_download);
-    plot.log_x = sweep.log_x;
-    plot.log_y = sweep.log_y;
-    const auto series = plot_series(points, group_results);
-    // A legend row per series: the canvas grows with them so the legend fits in a corner clear
-    // of the curves instead of hiding points.
-    plot.height = std::max(600, 380 + 36 * static_cast<int>(series.size()));
-    const std::string stem = groups.size() == 1 ? sweep.output : sweep.output + "-" + std::to_string(g + 1);
-    for (auto [ext, bytes] : {std::pair{".svg", plot_svg(series, plot)}, std::pair{".png", plot_png(series, plot)}}) {
+  for (const GroupPlot& g : group_plots(sweep, results, std::vector<char>(total, 1))) {
+    for (auto [ext, bytes] : {std::pair{".svg", plot_svg(g.series, g.options)}, std::pair{".png", plot_png(g.series, g.options)}}) {
       if (!bytes) return Error{bytes.error()};
-      auto path = write_file(options.out_directory, stem + ext, *bytes);
+      auto path = write_file(options.out_directory, g.stem + ext, *bytes);
       if (!path) return Error{path.error()};
       outcome.files.push_back(*path);
     }

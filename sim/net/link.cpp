@@ -29,7 +29,7 @@ void Link::enqueue(int from_side, PacketPtr packet) {
     drop(from_side, packet, "queue-full");
     return;
   }
-  d.queue.push_back(std::move(packet));
+  d.queue.push_back({std::move(packet), sim_.now()});
   d.queued_bytes += size;
   d.stats.queue_peak_packets = std::max<std::uint64_t>(d.stats.queue_peak_packets, d.queue.size());
   d.stats.queue_peak_bytes = std::max(d.stats.queue_peak_bytes, d.queued_bytes);
@@ -42,7 +42,8 @@ void Link::start_next(int from_side) {
     d.busy = false;
     return;
   }
-  PacketPtr packet = std::move(d.queue.front());
+  PacketPtr packet = std::move(d.queue.front().packet);
+  const Time queued_at = d.queue.front().since;
   d.queue.pop_front();
   d.queued_bytes -= packet->bytes.size();
   d.busy = true;
@@ -58,7 +59,7 @@ void Link::start_next(int from_side) {
   d.stats.packets += 1;
   d.stats.bytes += packet->bytes.size();
   d.stats.busy += tx;
-  if (on_transmit) on_transmit(from_side, packet, tx_end, arrival, lost);
+  if (on_transmit) on_transmit(from_side, packet, queued_at, tx_end, arrival, lost);
 
   sim_.schedule_at(tx_end, [this, from_side] { start_next(from_side); });
   sim_.schedule_at(arrival, [this, from_side, packet = std::move(packet), lost, injected, epoch = epoch_] {
@@ -85,7 +86,7 @@ void Link::set_up(bool up) {
   for (int side = 0; side < 2; ++side) {
     Direction& d = dirs_[side];
     while (!d.queue.empty()) {
-      PacketPtr p = std::move(d.queue.front());
+      PacketPtr p = std::move(d.queue.front().packet);
       d.queue.pop_front();
       ++d.stats.drops_down;
       drop(side, p, "link-down");

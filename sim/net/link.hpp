@@ -34,7 +34,8 @@ class Link {
   // Called when a packet reaches the far end: (arriving side, packet).
   using Deliver = std::function<void(int side, const PacketPtr&)>;
   // Called when the transmitter starts sending a packet and when one is dropped.
-  using OnTransmit = std::function<void(int from_side, const PacketPtr&, Time tx_end, Time arrival, bool lost)>;
+  // queued_at: when the packet joined the queue (== now when the link was idle).
+  using OnTransmit = std::function<void(int from_side, const PacketPtr&, Time queued_at, Time tx_end, Time arrival, bool lost)>;
   using OnDrop = std::function<void(int from_side, const PacketPtr&, const char* reason)>;
 
   Link(Simulator& sim, LinkId id, std::string name, NodeId a, NodeId b, LinkConfig config);
@@ -60,7 +61,11 @@ class Link {
 
  private:
   struct Direction {
-    std::deque<PacketPtr> queue;
+    struct Waiting {
+      PacketPtr packet;
+      Time since;  // when it joined the queue, for the desktop view's queue stacks
+    };
+    std::deque<Waiting> queue;
     std::uint64_t queued_bytes = 0;
     bool busy = false;
     std::uint32_t drop_next = 0;

@@ -17,6 +17,7 @@ struct PacketTransmitted {
   const Interface* interface;
   const Link* link;
   PacketPtr packet;
+  Time queued_at;  // when it joined the link's queue (typed subscribers only: the view's queues)
   Time tx_end, arrival;
   bool lost;  // will be lost on the wire (random loss)
   void describe(TraceRecord& r) const;

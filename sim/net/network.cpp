@@ -54,10 +54,11 @@ Result<LinkId> Network::add_link(NodeId a, NodeId b, Ipv4Address address_a, Ipv4
     by_address_.emplace(addresses[side].value, ends[side].node);
   }
   link.on_deliver = [this, ends](int side, const PacketPtr& p) { receive(ends[side].node, ends[side].interface, p); };
-  link.on_transmit = [this, &link, ends](int from, const PacketPtr& p, Time tx_end, Time arrival, bool lost) {
+  link.on_transmit = [this, &link, ends](int from, const PacketPtr& p, Time queued_at, Time tx_end, Time arrival,
+                                         bool lost) {
     if (!sim_.trace().wanted<PacketTransmitted>()) return;
     const Node& n = *nodes_[ends[from].node];
-    sim_.trace().publish(PacketTransmitted{&n, &n.interfaces_[ends[from].interface], &link, p, tx_end, arrival, lost});
+    sim_.trace().publish(PacketTransmitted{&n, &n.interfaces_[ends[from].interface], &link, p, queued_at, tx_end, arrival, lost});
   };
   link.on_drop = [this, &link, ends](int from, const PacketPtr& p, const char* reason) {
     if (sim_.trace().wanted<PacketDropped>())

@@ -25,6 +25,10 @@ class App {
   // What the app adds to the run's JSON report (lookups made, cache contents, attempts...);
   // leaving `out` untouched adds nothing. Keys in a fixed order, values from simulation state.
   virtual void report(nlohmann::ordered_json& out) const { (void)out; }
+  // The app's state right now, for the desktop view's state panel: what a student would want to
+  // see change (mailboxes with their messages and flags, cache entries with the TTL left,
+  // sessions and their connections, piece maps). Its report unless the app says more.
+  virtual void inspect(nlohmann::ordered_json& out) const { report(out); }
   // The engines a server app can also run for real clients (`wiresim serve`); none by default.
   virtual std::vector<RealService> real_services() { return {}; }
 };

@@ -3,11 +3,14 @@
 // like an [[app]], and run by `wiresim run` in place of the (empty) world.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/result.hpp"
@@ -17,11 +20,31 @@ namespace wiresim {
 class World;
 class TableReader;
 
+// A chart of an experiment's results, for the desktop view to draw while the experiment runs.
+struct ChartSeries {
+  std::string label;
+  bool line = true;        // a polyline (theory) or markers (simulated points)
+  std::uint32_t color = 0; // 0xRRGGBB
+  int marker = 0;          // 0 circle, 1 square, 2 triangle
+  std::vector<std::pair<double, double>> points;
+};
+struct Chart {
+  std::string title, x_label, y_label;
+  bool log_x = false, log_y = false;
+  std::vector<ChartSeries> series;
+};
+
 struct ExperimentOptions {
   std::string out_directory = ".";  // where the CSV and plots go
   unsigned threads = 0;             // simulations at once; 0: one per core
   // Called from the running thread after each simulation: (finished, total).
   std::function<void(std::size_t done, std::size_t total)> on_progress;
+  // Called like on_progress, with the charts of the results so far (theory complete, points
+  // filling in).
+  std::function<void(const std::vector<Chart>& charts)> on_charts;
+  bool write_files = true;  // the desktop view only draws
+  // Set by another thread to stop starting new simulations (those running finish).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ExperimentOutcome {

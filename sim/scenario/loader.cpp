@@ -44,6 +44,7 @@ class Loader {
   void read_scenario();
   TcpConfig read_tcp();
   void read_nodes();
+  void read_look(TableReader& r, NodeId id);
   void read_links();
   void read_capture();
   void read_apps();
@@ -176,11 +177,24 @@ void Loader::read_nodes() {
           r.fail("address", "duplicate address " + a.to_string() + ": another node already has it");
         host_addresses_[*id] = {a, r.position_of("address")};
       }
+      read_look(r, *id);
       r.finish();
     }
   }
   if (world_->net.node_count() == 0 && !has_experiment())
     throw ScenarioError({file_, 1, 1}, "the scenario has no nodes; add [[host]] tables with a name");
+}
+
+// How the desktop view draws a node; no effect on the run.
+void Loader::read_look(TableReader& r, NodeId id) {
+  NodeLook look;
+  if (r.has("position")) {
+    const auto xy = r.integer_list("position", -100000, 100000);
+    if (xy.size() != 2) r.fail("position", "'position' takes two numbers, as in position = [300, 120]");
+    look.position = {static_cast<int>(xy[0]), static_cast<int>(xy[1])};
+  }
+  look.icon = r.choice("icon", {"desktop", "laptop", "phone", "server", "router"}, "");
+  if (look.position || !look.icon.empty()) world_->looks[id] = look;
 }
 
 Ipv4Address Loader::auto_address(std::uint32_t link_number, std::uint32_t host_number) {
@@ -346,6 +360,7 @@ void Loader::read_apps() {
     if (stop) world_->sim.schedule_at(Time{} + *stop, [raw] { raw->stop(); });
     world_->apps.push_back(std::move(app));
     world_->app_hosts.push_back(node);
+    world_->app_types.push_back(r.string("type"));
   }
 }
 

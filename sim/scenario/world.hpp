@@ -2,6 +2,7 @@
 // node, the applications, the timeline and the expectations.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,12 @@ struct ScenarioInfo {
   std::optional<Duration> duration;  // none: until nothing is left to do
 };
 
+// How the desktop view draws a node, from the scenario's `position` and `icon`.
+struct NodeLook {
+  std::optional<std::array<int, 2>> position;  // fixed place on the canvas; else laid out
+  std::string icon;                            // "laptop", "server", ...; "" = from its apps
+};
+
 struct PlacedExpectation {
   std::unique_ptr<Expectation> expectation;
   std::string where;  // "file:line", to point a grader at it
@@ -38,6 +45,9 @@ struct WorldService {
   virtual ~WorldService() = default;
   // Adds the protocol's section to the run's JSON report under `out[name]`; nothing by default.
   virtual void report(nlohmann::ordered_json& out) const { (void)out; }
+  // The protocol's world-wide state right now, for the desktop view (stub caches, say);
+  // nothing by default. See App::inspect.
+  virtual void inspect(nlohmann::ordered_json& out) const { (void)out; }
 };
 
 class World {
@@ -84,8 +94,10 @@ class World {
   ScenarioInfo info;
   std::vector<std::unique_ptr<App>> apps;
   std::vector<NodeId> app_hosts;  // app_hosts[i] is the node apps[i] runs on
+  std::vector<std::string> app_types;  // app_types[i] is its type, "mail-server"
   std::vector<PlacedExpectation> expectations;
   std::vector<CapturePoint> capture_points;
+  std::map<NodeId, NodeLook> looks;  // read only by the desktop view
   // Set when the scenario is an experiment ([distribution]): run it instead of the world.
   std::unique_ptr<Experiment> experiment;
 

@@ -1,0 +1,147 @@
+// The event list, like a packet analyser's: one row per packet sent on a link and per
+// application or protocol event, up to the cursor; filters by protocol and host; a click
+// selects the row's packet (and moves the cursor there).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "viz/gui/panels.hpp"
+
+namespace wiresim::viz {
+
+namespace {
+
+struct Row {
+  std::size_t record;
+  const Hop* hop;  // null for events that are not packets
+};
+
+// Packet arrivals repeat what the transmission row says; they are left out.
+bool listed(const TraceRecord& r) { return r.kind != "packet.rx"; }
+
+std::string protocol_of(const TraceRecord& r, const Hop* hop) {
+  if (hop) return hop->protocol;
+  if (r.kind == "app.message") {
+    for (const TraceField& f : r.fields)
+      if (f.key == "protocol") {
+        std::string p = std::get<std::string>(f.value);
+        std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return std::toupper(c); });
+        return p == "BITTORRENT" ? "BitTorrent" : p;
+      }
+  }
+  std::string layer = r.layer;
+  std::transform(layer.begin(), layer.end(), layer.begin(), [](unsigned char c) { return std::toupper(c); });
+  return layer;
+}
+
+}  // namespace
+
+void draw_event_list(ViewState& state) {
+  const Recording& rec = *state.recording;
+  ImGui::TextUnformatted("Events");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(160 * state.text_scale);
+  static char host[64] = "";
+  if (ImGui::InputTextWithHint("##host", "host filter", host, sizeof host)) state.host_filter = host;
+  ImGui::SameLine();
+  if (ImGui::Button("Protocols...")) ImGui::OpenPopup("protocols");
+  if (ImGui::BeginPopup("protocols")) {
+    for (const std::string& p : state.protocols) {
+      bool shown = !state.hidden_protocols.count(p);
+      if (ImGui::Checkbox(p.c_str(), &shown)) {
+        if (shown) state.hidden_protocols.erase(p);
+        else state.hidden_protocols.insert(p);
+      }
+    }
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
+  static bool packets_only = false;
+  ImGui::Checkbox("packets only", &packets_only);
+  ImGui::SameLine();
+  ImGui::Checkbox("follow", &state.follow_cursor);
+
+  // The rows up to the cursor that pass the filters (rebuilt only when something changed).
+  static std::vector<Row> rows;
+  static std::size_t built_until = SIZE_MAX;
+  static std::string built_filter;
+  static std::set<std::string> built_hidden;
+  static bool built_packets_only = false;
+  const std::size_t until = rec.records_until(state.now);
+  if (until != built_until || built_filter != state.host_filter || built_hidden != state.hidden_protocols ||
+      built_packets_only != packets_only) {
+    rows.clear();
+    const auto& records = rec.records();
+    for (std::size_t i = 0; i < until; ++i) {
+      const TraceRecord& r = records[i];
+      if (!listed(r)) continue;
+      const Hop* hop = r.kind == "packet.tx" ? rec.hop_of_record(i) : nullptr;
+      if (packets_only && !hop) continue;
+      if (state.hidden_protocols.count(protocol_of(r, hop))) continue;
+      if (!state.host_filter.empty()) {
+        const bool match = r.node.find(state.host_filter) != std::string::npos ||
+                           (hop && rec.nodes()[hop->to].name.find(state.host_filter) != std::string::npos);
+        if (!match) continue;
+      }
+      rows.push_back({i, hop});
+    }
+    built_until = until;
+    built_filter = state.host_filter;
+    built_hidden = state.hidden_protocols;
+    built_packets_only = packets_only;
+  }
+
+  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable;
+  if (!ImGui::BeginTable("event-table", 6, flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Time", ImGuiTableColumnFlags_WidthFixed, 120 * state.text_scale);
+  ImGui::TableSetupColumn("From", ImGuiTableColumnFlags_WidthFixed, 130 * state.text_scale);
+  ImGui::TableSetupColumn("To", ImGuiTableColumnFlags_WidthFixed, 130 * state.text_scale);
+  ImGui::TableSetupColumn("Protocol", ImGuiTableColumnFlags_WidthFixed, 90 * state.text_scale);
+  ImGui::TableSetupColumn("Length", ImGuiTableColumnFlags_WidthFixed, 60 * state.text_scale);
+  ImGui::TableSetupColumn("Summary", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const Row& row = rows[static_cast<std::size_t>(i)];
+      const TraceRecord& r = rec.records()[row.record];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const bool selected = state.selected_record == row.record;
+      const std::string time = time_text(r.time);
+      ImGui::PushID(i);
+      if (ImGui::Selectable(time.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
+        state.selected_record = row.record;
+        if (row.hop) state.conversation = row.hop->connection;
+        if (state.tab != Tab::Dialogue && state.tab != Tab::State) state.tab = Tab::Inspector;
+      }
+      ImGui::PopID();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r.node.c_str());
+      ImGui::TableNextColumn();
+      if (row.hop) ImGui::TextUnformatted(rec.nodes()[row.hop->to].name.c_str());
+      ImGui::TableNextColumn();
+      const std::string protocol = protocol_of(r, row.hop);
+      ImGui::PushStyleColor(ImGuiCol_Text, protocol_color(protocol, state.light));
+      ImGui::TextUnformatted(protocol.c_str());
+      ImGui::PopStyleColor();
+      ImGui::TableNextColumn();
+      if (row.hop) ImGui::Text("%u", row.hop->size);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.hop ? row.hop->label.c_str() : r.text.c_str());
+    }
+  }
+  // Follow the cursor: the latest rows stay in view whenever time moves.
+  static Time followed{-1};
+  if (state.follow_cursor && followed != state.now) {
+    ImGui::SetScrollHereY(1.0f);
+    followed = state.now;
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace wiresim::viz

@@ -1,0 +1,92 @@
+// Everything the desktop view knows between two frames: the recorded run, the replayed world
+// for the state panels, the time cursor and what the user has selected. Panels read it and
+// change only the view's own fields (cursor, selection, filters), never the model.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.hpp"
+#include "viz/model/layout.hpp"
+#include "viz/model/recording.hpp"
+#include "viz/model/replay.hpp"
+
+namespace wiresim::viz {
+
+class DistributionRun;
+
+struct ViewOptions {
+  std::string path;
+  std::optional<std::uint64_t> seed;
+  std::string screenshot;          // "" = interactive
+  std::optional<Time> at;          // where the cursor starts (the screenshot's instant)
+  int bench_frames = 0;            // > 0: render this many frames while playing, print frame times
+  int width = 1600, height = 900;
+  float text_scale = 1.0f;         // 1.5 or 2 for the lecture hall
+  bool light = false;              // light theme (projectors)
+  std::string tab = "inspector";   // the right-hand panel shown first
+  std::string select;              // select the first event whose summary contains this text
+  std::optional<std::uint32_t> conversation;  // the dialogue view's conversation
+  bool messages_only = false;
+  double speed = 0;  // 0: the whole run plays in about 20 s of real time
+};
+
+enum class Tab { Inspector, Dialogue, State, Tcp, Plot, Help };
+
+struct ViewState {
+  ViewOptions options;
+  // The model: a recorded run (scenarios) or a sweep filling in (experiments).
+  std::unique_ptr<Recording> recording;
+  std::vector<Point> positions;
+  std::vector<std::string> protocols;  // the legend: protocols this run's packets carry
+  std::unique_ptr<Replay> replay;
+  std::unique_ptr<DistributionRun> distribution;
+  std::string load_error;
+
+  // The time cursor.
+  Time now;
+  bool playing = false;
+  double speed = 1.0;  // simulated seconds per real second
+
+  // Selection and filters.
+  std::optional<std::size_t> selected_record;  // a trace record (a packet's when it has one)
+  std::optional<std::size_t> selected_field;   // index in the inspector's flattened field list
+  std::optional<std::size_t> inspected_record; // the record selected_field belongs to
+  std::uint32_t conversation = 0;              // dialogue view (0 = none yet)
+  std::set<std::string> hidden_protocols;
+  std::string host_filter;
+  bool messages_only = false;  // canvas granularity: application messages only
+  bool follow_cursor = true;   // the event list scrolls with the cursor
+
+  // Canvas.
+  float zoom = 1.0f;
+  float pan_x = 0, pan_y = 0;
+  std::optional<std::size_t> dragged_node;
+
+  // Look.
+  Tab tab = Tab::Inspector;
+  bool light = false;
+  float text_scale = 1.0f;
+  bool want_font_rebuild = false;
+
+  Time end() const;
+  // Moves the cursor; clamps to the run.
+  void seek(Time t);
+  // The hop a record belongs to, for the inspector and the canvas highlight.
+  const Hop* selected_hop() const;
+};
+
+// Loads the scenario: records the run (or prepares the sweep) and lays out the topology.
+void open_scenario(ViewState& state);
+
+// Protocol colours, shared by the canvas, the legend, the event list and the ladder.
+std::uint32_t protocol_color(const std::string& protocol, bool light);
+const std::vector<std::string>& legend_protocols();
+
+std::string time_text(Time t);  // "12.345678 s": microseconds, what the eye can follow
+
+}  // namespace wiresim::viz
