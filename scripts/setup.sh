@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config python3
           libboost-graph-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev doctest-dev
-          libssl-dev libstb-dev tshark curl)
+          libssl-dev libstb-dev tshark curl
+          # the desktop view: Dear ImGui (with its GLFW and OpenGL 3 backends), GLFW, Mesa,
+          # a font with arrows and Greek, and a virtual display for headless screenshots
+          libimgui-dev libglfw3-dev libgl1-mesa-dev libgl1-mesa-dri fonts-dejavu-core xvfb xauth)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -308,4 +308,45 @@ void PeerApp::report(nlohmann::ordered_json& out) const {
   peers.push_back(std::move(p));
 }
 
+void PeerApp::inspect(nlohmann::ordered_json& out) const {
+  out["app"] = "bt-peer";
+  out["host"] = name_;
+  out["torrent"] = torrent_name_;
+  if (!engine_) {
+    out["state"] = "not started";
+    return;
+  }
+  const Bitfield& have = engine_->have();
+  std::string pieces(have.size(), '0');
+  for (std::uint32_t i = 0; i < have.size(); ++i)
+    if (have.test(i)) pieces[i] = '1';
+  out["pieces"] = pieces;  // '1': received and checked against its SHA-1
+  out["have"] = have.count();
+  out["of"] = have.size();
+  out["state"] = engine_->has_left() ? "left" : engine_->complete() ? "seeding" : "leeching";
+  out["downloaded"] = engine_->downloaded();
+  out["uploaded"] = engine_->uploaded();
+  out["end_game"] = engine_->in_end_game();
+  const std::optional<ConnectionId> optimistic = engine_->optimistic_unchoke();
+  nlohmann::ordered_json connections = nlohmann::ordered_json::array();
+  for (const ConnectionInfo& c : engine_->connections(world_.sim.now())) {
+    nlohmann::ordered_json j;
+    const auto node = world_.net.node_by_address(Ipv4Address{c.address.ip});
+    j["peer"] = node ? world_.net.node(*node).name() : address_text(c.address);
+    j["outgoing"] = c.outgoing;
+    j["handshake_done"] = c.handshake_done;
+    j["am_choking"] = c.am_choking;
+    j["am_interested"] = c.am_interested;
+    j["peer_choking"] = c.peer_choking;
+    j["peer_interested"] = c.peer_interested;
+    j["optimistic"] = optimistic == c.connection;
+    j["peer_has"] = c.pieces.count();
+    j["requests_out"] = c.requests_out;
+    j["downloaded"] = c.downloaded;
+    j["uploaded"] = c.uploaded;
+    connections.push_back(std::move(j));
+  }
+  out["connections"] = connections;
+}
+
 }  // namespace wiresim::bittorrent

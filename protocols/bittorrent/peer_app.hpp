@@ -27,6 +27,8 @@ class PeerApp : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  // The piece map ('1' = verified) and every connection's choke and interest flags.
+  void inspect(nlohmann::ordered_json& out) const override;
 
   const PeerEngine* engine() const { return engine_.get(); }
   const PublishedTorrent& torrent() const { return torrent_; }

@@ -72,6 +72,7 @@ http::Response TrackerApp::answer(const http::Request& request, std::uint32_t re
     // The peer is the address the request came from, on the port it says it listens on.
     const PeerAddress peer{remote_ip, query->port};
     const TrackerAnswer a = engine_.announce(query->info_hash, peer, query->event, query->left, query->numwant, now);
+    last_announce_[{query->info_hash, peer}] = {query->event, query->left, now};
     AnnounceResponse reply;
     reply.interval = static_cast<std::uint32_t>(a.interval.ns / 1'000'000'000);
     reply.complete = a.complete;
@@ -131,6 +132,30 @@ void TrackerApp::report(nlohmann::ordered_json& out) const {
     t["torrents"][name] = {{"info_hash", to_hex(info.info_hash)}, {"length", info.length},
                            {"piece_length", info.piece_length}, {"pieces", info.piece_count()},
                            {"seeds", engine_.seeds(info.info_hash)}, {"leechers", engine_.leechers(info.info_hash)}};
+  }
+}
+
+void TrackerApp::inspect(nlohmann::ordered_json& out) const {
+  report(out);
+  const auto* swarm = world_.find_service<SwarmWorld>();
+  for (const std::string& name : torrents_) {
+    const Sha1Digest& info_hash = swarm->torrents.at(name).info->info_hash;
+    nlohmann::ordered_json peers = nlohmann::ordered_json::array();
+    for (const PeerAddress& p : engine_.members(info_hash)) {
+      nlohmann::ordered_json j;
+      const auto node = world_.net.node_by_address(Ipv4Address{p.ip});
+      j["peer"] = node ? world_.net.node(*node).name() : Ipv4Address{p.ip}.to_string();
+      j["address"] = address_text(p);
+      j["seed"] = engine_.is_seed(info_hash, p);
+      // Every member has announced at least once; "" is a regular (periodic) announce.
+      auto last = last_announce_.find({info_hash, p});
+      const bool known = last != last_announce_.end();
+      j["last_event"] = known ? to_string(last->second.event) : "";
+      j["left"] = known ? last->second.left : 0;
+      j["last_announce_s"] = known ? last->second.at.seconds() : 0.0;
+      peers.push_back(std::move(j));
+    }
+    out["tracker"]["torrents"][name]["peers"] = std::move(peers);
   }
 }
 

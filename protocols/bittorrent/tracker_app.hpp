@@ -4,7 +4,9 @@
 // HTTP the ServerSession's; this app only joins them.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "protocols/bittorrent/tracker_engine.hpp"
@@ -21,6 +23,8 @@ class TrackerApp : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  // The report, each torrent with its swarm's members and what their last announce said.
+  void inspect(nlohmann::ordered_json& out) const override;
 
   http::Response answer(const http::Request& request, std::uint32_t remote_ip, Time now);
 
@@ -33,6 +37,14 @@ class TrackerApp : public App {
   TrackerEngine engine_;
   std::vector<std::string> torrents_;  // names, as published
   std::vector<std::unique_ptr<StreamSession<http::ServerSession>>> sessions_;
+  // What each peer said in its last announce, for the desktop view (the engine keeps only
+  // whether it is a seed).
+  struct LastAnnounce {
+    AnnounceEvent event = AnnounceEvent::None;
+    std::uint64_t left = 0;
+    Time at{};
+  };
+  std::map<std::pair<Sha1Digest, PeerAddress>, LastAnnounce> last_announce_;
   std::uint64_t announces_ = 0, failures_ = 0;
   bool listening_ = false;
 };

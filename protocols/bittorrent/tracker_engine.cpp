@@ -75,4 +75,16 @@ std::uint32_t TrackerEngine::leechers(const Sha1Digest& info_hash) const {
   return it == swarms_.end() ? 0 : static_cast<std::uint32_t>(it->second.members.size()) - it->second.seeds;
 }
 
+std::vector<PeerAddress> TrackerEngine::members(const Sha1Digest& info_hash) const {
+  auto it = swarms_.find(info_hash);
+  return it == swarms_.end() ? std::vector<PeerAddress>{} : it->second.members;
+}
+
+bool TrackerEngine::is_seed(const Sha1Digest& info_hash, PeerAddress peer) const {
+  auto it = swarms_.find(info_hash);
+  if (it == swarms_.end()) return false;
+  auto seed = it->second.is_seed.find(peer);
+  return seed != it->second.is_seed.end() && seed->second;
+}
+
 }  // namespace wiresim::bittorrent

@@ -37,6 +37,9 @@ class TrackerEngine {
   std::uint32_t seeds(const Sha1Digest& info_hash) const;
   std::uint32_t leechers(const Sha1Digest& info_hash) const;
   std::uint64_t announces() const { return announces_; }
+  // The swarm's members in the tracker's list order, and whether one is a seed.
+  std::vector<PeerAddress> members(const Sha1Digest& info_hash) const;
+  bool is_seed(const Sha1Digest& info_hash, PeerAddress peer) const;
 
  private:
   struct Swarm {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocols/dns/trace_events.hpp"
+#include "sim/net/ipv4_address.hpp"
 
 namespace wiresim::dns {
 namespace {
@@ -153,6 +154,38 @@ void DnsWorld::report(nlohmann::ordered_json& out) const {
   for (const auto& [key, n] : queries_) per_node[key.first] += n;
   for (const auto& [node, n] : per_node) queries.push_back({{"node", world_.net.node(node).name()}, {"queries_sent", n}});
   out["dns"] = {{"lookups", lookups}, {"queries_sent", queries}, {"tool_outputs", tools}};
+}
+
+nlohmann::ordered_json cache_entries(const Cache& cache, Time now) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const CacheEntry& e : cache.entries(now)) {
+    nlohmann::ordered_json entry;
+    entry["name"] = e.name;
+    entry["type"] = e.negative && e.rcode == Rcode::NXDomain ? "NXDOMAIN" : type_name(e.type);
+    entry["negative"] = e.negative;
+    // Whole seconds, as a cache dump shows them; entries() left out those already expired.
+    entry["ttl_left"] = (e.expires - now).ns / 1'000'000'000;
+    entry["from"] = e.source;
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    if (!e.negative)
+      for (const ResourceRecord& rr : e.records) data.push_back(rdata_text(rr));
+    entry["data"] = data;
+    list.push_back(std::move(entry));
+  }
+  return list;
+}
+
+void DnsWorld::inspect(nlohmann::ordered_json& out) const {
+  if (stubs_.empty()) return;
+  nlohmann::ordered_json stubs = nlohmann::ordered_json::object();
+  for (const auto& [node, host] : stubs_) {
+    const Stub& stub = host->engine();
+    nlohmann::ordered_json s;
+    s["server"] = stub.config().server ? Ipv4Address{stub.config().server}.to_string() : "none";
+    s["cache"] = cache_entries(stub.cache(), world_.sim.now());
+    stubs[world_.net.node(node).name()] = std::move(s);
+  }
+  out["dns_stubs"] = stubs;
 }
 
 }  // namespace wiresim::dns

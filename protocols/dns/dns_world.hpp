@@ -33,11 +33,18 @@ struct LookupLog {
   LookupResult result;
 };
 
+// A cache's fresh entries at `now` for the desktop view, in name order: {name, type, negative,
+// ttl_left, from, data}. ttl_left counts down from each entry's expiry (negative entries
+// without an SOA too); data holds the records' text, none for negative entries.
+nlohmann::ordered_json cache_entries(const Cache& cache, Time now);
+
 class DnsWorld : public WorldService {
  public:
   explicit DnsWorld(World& world) : world_(world) {}
   // "dns": every lookup with its answer and latency, and what the tools printed.
   void report(nlohmann::ordered_json& out) const override;
+  // "dns_stubs": every host's stub resolver, its DNS server and its cache with the TTLs left now.
+  void inspect(nlohmann::ordered_json& out) const override;
 
   EngineHost<Stub>& stub(NodeId host);
   void set_server(NodeId host, std::uint32_t address);

@@ -90,6 +90,13 @@ class ResolverApp : public App {
     out["cache"] = cache;
   }
 
+  // The report, its cache read at the current simulated time with every entry's TTL left
+  // (the report gives negative entries without an SOA 0).
+  void inspect(nlohmann::ordered_json& out) const override {
+    report(out);
+    out["cache"] = cache_entries(host_->engine().cache(), world_.sim.now());
+  }
+
  private:
   World& world_;
   NodeId node_;

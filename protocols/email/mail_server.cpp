@@ -318,4 +318,67 @@ void MailServer::report(nlohmann::ordered_json& out) const {
   out["mailboxes"] = mailboxes;
 }
 
+namespace {
+
+// "\Recent \Seen": a message's flags in the store's (sorted) order, as one table cell.
+std::string flags_text(const mail::Flags& flags) {
+  std::string text;
+  for (const std::string& f : flags) {
+    if (!text.empty()) text += ' ';
+    text += f;
+  }
+  return text;
+}
+
+// Where a delivery stands: tried now, waiting for its first try, or waiting to retry.
+std::string delivery_state(const Delivery& d) {
+  if (d.in_progress) return "attempting";
+  return d.attempts == 0 ? "queued" : "deferred";
+}
+
+}  // namespace
+
+void MailServer::inspect(nlohmann::ordered_json& out) const {
+  report(out);  // the counters; the queue and mailboxes are replaced by their details below
+  nlohmann::ordered_json queued = nlohmann::ordered_json::array();
+  for (const Delivery* d : queue_.pending()) {
+    std::string rcpts;
+    for (const std::string& r : d->rcpts) {
+      if (!rcpts.empty()) rcpts += ", ";
+      rcpts += r;
+    }
+    nlohmann::ordered_json entry;
+    entry["id"] = d->id;
+    entry["from"] = d->mail_from.empty() ? "<>" : d->mail_from;
+    entry["domain"] = d->domain;
+    entry["rcpts"] = rcpts;
+    entry["state"] = delivery_state(*d);
+    entry["attempts"] = d->attempts;
+    // While an attempt runs, the next try is not decided yet.
+    entry["next_try_s"] = d->in_progress ? nlohmann::ordered_json() : nlohmann::ordered_json(d->next_attempt.seconds());
+    entry["last_error"] = d->last_error;
+    queued.push_back(std::move(entry));
+  }
+  out["queue"] = queued;
+  nlohmann::ordered_json mailboxes = nlohmann::ordered_json::object();
+  for (const std::string& user : store_.users()) {
+    nlohmann::ordered_json folders = nlohmann::ordered_json::object();
+    for (const std::string& name : store_.folder_names(user)) {
+      nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+      for (const mail::StoredMessage& m : store_.folder(user, name)->messages) {
+        nlohmann::ordered_json message;
+        message["uid"] = m.uid;
+        message["from"] = readable_field(m.bytes, "From");
+        message["subject"] = readable_field(m.bytes, "Subject");
+        message["octets"] = m.bytes.size();
+        message["flags"] = flags_text(m.flags);
+        messages.push_back(std::move(message));
+      }
+      folders[name] = std::move(messages);
+    }
+    mailboxes[user] = std::move(folders);
+  }
+  out["mailboxes"] = mailboxes;
+}
+
 }  // namespace wiresim::email

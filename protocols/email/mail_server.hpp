@@ -49,6 +49,9 @@ class MailServer : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  // The report's counters, then every mailbox's messages with their flags and the MTA queue
+  // with each delivery's state and next retry.
+  void inspect(nlohmann::ordered_json& out) const override;
   std::vector<RealService> real_services() override;
 
   mail::Store& store() { return store_; }

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario/world.hpp"
@@ -37,10 +38,17 @@ struct SentLog {
   std::string reply;
 };
 
+// A header field of a message as a person reads it, for the desktop view: encoded words
+// decoded, and always valid UTF-8 (raw 8-bit text is taken as Latin-1); "" without the field.
+std::string readable_field(std::string_view message, std::string_view name);
+
 class EmailWorld : public WorldService {
  public:
   explicit EmailWorld(World& world) : world_(world) {}
   void report(nlohmann::ordered_json& out) const override;
+  // "mail_agents": what each user agent holds, message by message, and whether the server
+  // still keeps each one.
+  void inspect(nlohmann::ordered_json& out) const override;
 
   void add_server(NodeId node, MailServer* server) { servers_[node] = server; }
   MailServer* server(NodeId node) const;

@@ -112,6 +112,17 @@ void Webmail::report(nlohmann::ordered_json& out) const {
   out["messages_sent"] = c.messages_sent;
 }
 
+void Webmail::inspect(nlohmann::ordered_json& out) const {
+  report(out);
+  std::size_t open = 0;
+  for (const auto& s : sessions_) open += s->finished() ? 0 : 1;
+  out["open_connections"] = open;
+  // The cookie is all a browser shows to be logged in: whoever has it is that user.
+  nlohmann::ordered_json logged_in = nlohmann::ordered_json::array();
+  for (const auto& [cookie, user] : site_->logged_in()) logged_in.push_back({{"cookie", cookie}, {"user", user}});
+  out["sessions"] = logged_in;
+}
+
 void register_webmail(Registry& registry) {
   registry.add_app("webmail", {"webmail: an HTTP server (80) with login, inbox, message pages and a send form, over a "
                                "mail-server's store",

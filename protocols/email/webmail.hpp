@@ -39,6 +39,8 @@ class Webmail : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  // The report, plus the HTTP connections open now and the logged-in sessions by cookie.
+  void inspect(nlohmann::ordered_json& out) const override;
   std::vector<RealService> real_services() override;
 
   const WebmailSite& site() const { return *site_; }

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocols/http/message.hpp"
@@ -48,6 +49,12 @@ class WebmailSite {
   std::vector<SiteNote> take_notes();
   const SiteCounters& counters() const { return counters_; }
   std::size_t open_sessions() const { return sessions_.size(); }
+  // Who is logged in: (cookie token, user), in token order.
+  std::vector<std::pair<std::string, std::string>> logged_in() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [token, session] : sessions_) out.emplace_back(token, session.user);
+    return out;
+  }
 
  private:
   struct Session {

@@ -65,6 +65,9 @@ class ClientSession {
   // false, doing nothing, when no transfer is under way.
   bool abort_transfer(Time now);
   Step step() const { return step_; }
+  Type type() const { return type_; }
+  bool passive() const { return passive_; }
+  std::size_t commands_left() const { return script_.size(); }  // script lines not yet started
   // What get received, by local name, converted from the TYPE it travelled in.
   const std::map<std::string, std::string>& files() const { return files_; }
 

@@ -48,6 +48,28 @@ struct FtpClients : WorldService {
                       {"seconds", (s->end - s->start).seconds()}, {"summary", summary_text(*s)}});
     out["ftp_sessions"] = list;
   }
+  // "ftp_clients": each ftp action's session as its user sees it: what it waits for, the
+  // TYPE and data mode it will use, the script lines left and the files it has got so far.
+  void inspect(nlohmann::ordered_json& out) const override {
+    if (sessions.empty()) return;
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    // One summary per session, pushed together by make_ftp.
+    for (std::size_t i = 0; i < sessions.size() && i < summaries.size(); ++i) {
+      const ClientSession& c = sessions[i]->engine();
+      nlohmann::ordered_json files = nlohmann::ordered_json::array();
+      for (const auto& [name, bytes] : c.files()) files.push_back({{"name", name}, {"octets", bytes.size()}});
+      nlohmann::ordered_json j;
+      j["host"] = summaries[i]->host;
+      j["server"] = summaries[i]->server;
+      j["waiting_for"] = to_string(c.step());
+      j["type"] = type_name(c.type());
+      j["data_mode"] = c.passive() ? "passive" : "active";
+      j["commands_left"] = c.commands_left();
+      j["files"] = std::move(files);
+      list.push_back(std::move(j));
+    }
+    out["ftp_clients"] = list;
+  }
 };
 
 std::function<void()> make_ftp(ActionContext& c) {

@@ -128,6 +128,7 @@ void FtpServerApp::accept(TcpConnection& conn) {
   session->control().set_event_handler([this, client, raw](const Event& e) { on_event(e, client, raw->data_bytes()); });
   session->control().start_connected();
   sessions_.push_back(std::move(session));
+  clients_.push_back(client);
 }
 
 std::vector<RealService> FtpServerApp::real_services() {
@@ -196,6 +197,67 @@ void FtpServerApp::report(nlohmann::ordered_json& out) const {
                     {"direction", to_string(r.direction)}, {"mode", to_string(r.mode)}, {"bytes", r.bytes},
                     {"outcome", r.completed ? "completed" : "aborted"}});
   out["transfers"] = list;
+}
+
+namespace {
+
+std::string_view mode_name(Mode mode) { return mode == Mode::Block ? "block" : "stream"; }
+std::string_view structure_name(Structure structure) { return structure == Structure::Record ? "record" : "file"; }
+
+// "passive 10.0.2.21:50000 open": who opens the data connection, the listening end, and whether
+// it is up ("listening" or "connecting" until then); "none" before PORT or PASV.
+std::string data_text(const ServerSession& s) {
+  if (s.data_mode() == DataMode::None) return "none";
+  const std::optional<ServerSession::TransferStatus> t = s.transfer();
+  const bool open = s.data_connected() || (t && t->connected);
+  std::string text(to_string(s.data_mode()));
+  if (s.data_mode() == DataMode::Passive) {
+    text += " " + format_address(s.address()) + ":" + std::to_string(s.passive_port());
+    text += open ? " open" : " listening";
+  } else {
+    text += " " + format_address(s.active_target().address) + ":" + std::to_string(s.active_target().port);
+    // RFC 959 3.2: in active mode the server connects when the transfer command comes.
+    text += open ? " open" : t ? " connecting" : " waiting for a transfer command";
+  }
+  return text;
+}
+
+// "RETR /pub/notes.txt 42% (14680 of 34952 bytes)"; an upload's size is unknown until it ends:
+// "STOR /incoming/a.txt (1200 bytes so far)". `carried`: octets the data connection moved.
+std::string transfer_text(const ServerSession& s, std::uint64_t carried) {
+  const std::optional<ServerSession::TransferStatus> t = s.transfer();
+  if (!t) return "";
+  std::string text = t->command + " " + t->path;
+  if (t->direction == Direction::Upload) return text + " (" + std::to_string(t->received) + " bytes so far)";
+  const std::uint64_t done = t->connected ? std::min(carried, t->size) : 0;
+  const std::uint64_t percent = t->size ? done * 100 / t->size : 100;
+  return text + " " + std::to_string(percent) + "% (" + std::to_string(done) + " of " + std::to_string(t->size) +
+         " bytes)";
+}
+
+}  // namespace
+
+void FtpServerApp::inspect(nlohmann::ordered_json& out) const {
+  report(out);
+  nlohmann::ordered_json sessions = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < sessions_.size(); ++i) {
+    const SimSession<ServerSession>& session = *sessions_[i];
+    const ServerSession& s = session.engine();
+    // After QUIT (or a timeout) the session is over, though its connection may still close.
+    if (session.finished() || s.state() == State::Closed) continue;
+    nlohmann::ordered_json j;
+    j["client"] = clients_[i];
+    j["user"] = s.user();
+    j["logged_in"] = s.state() == State::LoggedIn;
+    j["cwd"] = s.cwd();
+    j["type"] = type_name(s.type());
+    j["mode"] = mode_name(s.mode());
+    j["structure"] = structure_name(s.structure());
+    j["data"] = data_text(s);
+    j["transfer"] = transfer_text(s, session.data_bytes());
+    sessions.push_back(std::move(j));
+  }
+  out["sessions"] = sessions;
 }
 
 }  // namespace wiresim::ftp

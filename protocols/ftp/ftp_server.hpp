@@ -23,6 +23,9 @@ class FtpServerApp : public App {
   void start() override;
   void stop() override;
   void report(nlohmann::ordered_json& out) const override;
+  // The report, then each open control connection: who, logged in as whom, where in the tree,
+  // the representation, the data connection and the transfer's progress.
+  void inspect(nlohmann::ordered_json& out) const override;
   // Port 21 for `wiresim serve`: the same tree and accounts, PASV naming 127.0.0.1.
   std::vector<RealService> real_services() override;
 
@@ -44,6 +47,7 @@ class FtpServerApp : public App {
   PassivePorts real_ports_;  // for `wiresim serve`, apart from the simulation's
   std::vector<std::pair<std::string, std::string>> homes_;  // user, home directory
   std::vector<std::unique_ptr<SimSession<ServerSession>>> sessions_;
+  std::vector<std::string> clients_;  // clients_[i]: the node (or address) sessions_[i] serves
   std::vector<TransferRecord> transfers_;
   std::uint64_t connections_ = 0, logins_ = 0, failed_logins_ = 0;
   bool listening_ = false;

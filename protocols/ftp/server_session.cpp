@@ -898,6 +898,12 @@ Event ServerSession::transfer_event(EventKind kind, std::string text) const {
   return event;
 }
 
+std::optional<ServerSession::TransferStatus> ServerSession::transfer() const {
+  if (!transfer_) return std::nullopt;
+  const Transfer& t = *transfer_;
+  return TransferStatus{t.command, t.path, t.direction, t.size, t.received.size(), t.connected, t.began};
+}
+
 // ---- Output ----
 
 void ServerSession::end_session(std::string why) {

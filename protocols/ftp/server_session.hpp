@@ -76,6 +76,25 @@ class ServerSession {
   Structure structure() const { return structure_; }
   bool transfer_in_progress() const { return transfer_.has_value(); }
 
+  // The data connection as this end knows it, for the desktop view: how the next (or current)
+  // transfer's connection opens, where, and whether it is up.
+  DataMode data_mode() const { return data_mode_; }
+  std::uint32_t address() const { return config_.address; }  // ours, as PASV names it
+  std::uint16_t passive_port() const { return passive_port_; }
+  HostPort active_target() const { return active_target_; }
+  bool data_connected() const { return data_connected_; }
+  // The transfer under way, if any.
+  struct TransferStatus {
+    std::string command;  // "RETR", "STOR", "LIST", ...
+    std::string path;     // absolute, on the tree
+    Direction direction = Direction::None;
+    std::uint64_t size = 0;      // Download/Listing: octets to send; Upload: 0 until it ends
+    std::uint64_t received = 0;  // Upload: octets arrived so far
+    bool connected = false;      // its data connection is up
+    Time began{};
+  };
+  std::optional<TransferStatus> transfer() const;
+
  private:
   struct CommandRule;
   struct Transfer {
