@@ -289,6 +289,8 @@ struct GuiArgs {
   bool light = false, messages_only = false;
   std::optional<std::uint32_t> conversation;
   double speed = 0;
+  std::string describe;
+  double max_wait = -1;
 };
 
 int gui_command(const GuiArgs& args) {
@@ -304,6 +306,8 @@ int gui_command(const GuiArgs& args) {
   options.conversation = args.conversation;
   options.messages_only = args.messages_only;
   options.speed = args.speed;
+  options.describe = args.describe;
+  options.max_wait_s = args.max_wait;
   if (!args.at.empty()) {
     auto d = parse_duration(args.at);
     if (!d) {
@@ -380,6 +384,8 @@ int main(int argc, char** argv) {
   gui_cmd->add_option("--select", gui.select, "select the first packet whose summary contains TEXT, e.g. 'MAIL FROM'");
   gui_cmd->add_option("--conversation", gui.conversation, "the dialogue view's conversation (its number in the list)");
   gui_cmd->add_flag("--messages-only", gui.messages_only, "draw only packets that carry application data");
+  gui_cmd->add_option("--describe", gui.describe, "with --screenshot: write what the frame drew (panels, counts) as JSON");
+  gui_cmd->add_option("--max-wait", gui.max_wait, "with --screenshot of an experiment: wait at most this many seconds for the sweep");
   gui_cmd->add_option("--speed", gui.speed, "simulated seconds per real second (default: fits the run in 20 s)");
 #endif
 

@@ -111,6 +111,7 @@ void draw_legend(const ViewState& state) {
 
 void draw_canvas(ViewState& state) {
   const Recording& rec = *state.recording;
+  state.drawn.panels.push_back("canvas");
   draw_legend(state);
   ImDrawList* d = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -148,6 +149,7 @@ void draw_canvas(ViewState& state) {
   for (const LinkInfo& l : rec.links()) {
     const ImVec2 a = at(state.positions[l.ends[0]]), b = at(state.positions[l.ends[1]]);
     d->AddLine(a, b, link_color, link_thickness(l.rate_bps));
+    ++state.drawn.links;
     if (!dense && state.zoom >= 0.99f) {
       const ImVec2 mid = lerp(a, b, 0.5f);
       const std::string text = rate_text(l.rate_bps);
@@ -178,10 +180,16 @@ void draw_canvas(ViewState& state) {
     const float thick = h == selected ? 9.0f : 6.0f;
     ImVec2 head, tail;
     if (state.now < h->start) {
+      // The stack shows up to 16 packets, then how many more wait.
       const int depth = queue_depth[{h->link, h->from_side}]++;
+      if (depth >= 16) {
+        ++state.drawn.queued;
+        continue;
+      }
       const ImVec2 base(from.x + dir.x * (node_r + 6) + normal.x * (lane + 8 + depth * 6.0f),
                         from.y + dir.y * (node_r + 6) + normal.y * (lane + 8 + depth * 6.0f));
       d->AddRectFilled(ImVec2(base.x - 5, base.y - 2), ImVec2(base.x + 5, base.y + 2), color);
+      ++state.drawn.queued;
       continue;
     }
     const double delay = static_cast<double>((h->arrival - h->tx_end).ns);
@@ -203,6 +211,7 @@ void draw_canvas(ViewState& state) {
     // A bar at least a few pixels long, so short packets stay visible.
     if (std::hypot(head.x - tail.x, head.y - tail.y) < 6) tail = ImVec2(head.x - dir.x * 6, head.y - dir.y * 6);
     d->AddLine(tail, head, color, thick);
+    ++state.drawn.packets;
     if (h->lost) d->AddCircle(head, 5, 0xff3030ff, 0, 2);
     if (h == selected) d->AddCircle(head, 10, text_color, 0, 2);
     if ((label_all || h == selected) && !h->label.empty()) {
@@ -219,6 +228,19 @@ void draw_canvas(ViewState& state) {
     }
   }
 
+  // The count of every queue longer than its stack.
+  for (const auto& [key, depth] : queue_depth) {
+    if (depth <= 16) continue;
+    const LinkInfo& l = rec.links()[key.first];
+    const ImVec2 from = at(state.positions[l.ends[key.second]]), to = at(state.positions[l.ends[1 - key.second]]);
+    const float len = std::max(1.0f, std::hypot(to.x - from.x, to.y - from.y));
+    const ImVec2 dir((to.x - from.x) / len, (to.y - from.y) / len), normal(-dir.y, dir.x);
+    const float off = 5.0f + 8 + 16 * 6.0f;
+    const std::string more = "+" + std::to_string(depth - 16) + " queued";
+    d->AddText(ImVec2(from.x + dir.x * (node_r + 6) + normal.x * off, from.y + dir.y * (node_r + 6) + normal.y * off),
+               text_color, more.c_str());
+  }
+
   // Drops: a red cross where the packet died, visible for a moment of real time.
   const double visible_s = std::max(2.0 * state.speed, 1e-6);
   for (const Drop& drop : rec.drops()) {
@@ -231,6 +253,7 @@ void draw_canvas(ViewState& state) {
       p = lerp(p, at(state.positions[other]), 0.5f);
     }
     const float s = 8;
+    ++state.drawn.drops;
     d->AddLine(ImVec2(p.x - s, p.y - s), ImVec2(p.x + s, p.y + s), 0xff3030ff, 3);
     d->AddLine(ImVec2(p.x - s, p.y + s), ImVec2(p.x + s, p.y - s), 0xff3030ff, 3);
     d->AddText(ImVec2(p.x + s + 2, p.y - s), 0xff3030ff, drop.reason.c_str());
@@ -242,6 +265,7 @@ void draw_canvas(ViewState& state) {
     const NodeInfo& n = rec.nodes()[i];
     const ImVec2 c = at(state.positions[i]);
     draw_node_shape(d, c, node_r, n.role, role_color(n.role, state.light), text_color);
+    ++state.drawn.nodes;
     const float dx = io.MousePos.x - c.x, dy = io.MousePos.y - c.y;
     if (hovered && dx * dx + dy * dy < node_r * node_r) node_under_mouse = i;
     if (dense && state.zoom < 1.5f) continue;

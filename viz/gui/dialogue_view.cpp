@@ -44,6 +44,7 @@ void draw_transcript(ViewState& state, std::uint32_t conv, const std::vector<con
     any = true;
     const bool future = line.time > state.now;
     const std::string text = line.speaker + ": " + line.text;
+    ++state.drawn.dialogue_lines;
     if (future) ImGui::TextColored(faint, "%s", text.c_str());
     else ImGui::TextColored(line.speaker == "S" ? ImVec4(0.45f, 0.75f, 1, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text],
                             "%s", text.c_str());
@@ -57,6 +58,7 @@ void draw_transcript(ViewState& state, std::uint32_t conv, const std::vector<con
       if (first.protocol == "TCP") continue;
       const bool from_client = rec.nodes()[j->source].name == client;
       const std::string text = std::string(from_client ? "C: " : "S: ") + first.label;
+      ++state.drawn.dialogue_lines;
       if (j->sent > state.now) ImGui::TextColored(faint, "%s", text.c_str());
       else ImGui::TextUnformatted(text.c_str());
     }
@@ -100,6 +102,7 @@ void draw_ladder(ViewState& state, std::uint32_t conv, const std::vector<const J
     const float reach = j.delivered ? 1.0f : 0.6f;
     const ImVec2 a(x0, y0), b(x0 + (x1 - x0) * reach, y0 + (y1 - y0) * reach);
     d->AddLine(a, b, color, state.selected_record == first.record ? 3.5f : 2.0f);
+    ++state.drawn.ladder_arrows;
     if (j.delivered) {
       const float dir = x1 > x0 ? -1.0f : 1.0f;
       d->AddTriangleFilled(b, ImVec2(b.x + dir * 9, b.y - 5), ImVec2(b.x + dir * 9, b.y + 3), color);
@@ -128,6 +131,7 @@ void draw_ladder(ViewState& state, std::uint32_t conv, const std::vector<const J
 }  // namespace
 
 void draw_dialogue(ViewState& state) {
+  state.drawn.panels.push_back("Dialogue");
   const Recording& rec = *state.recording;
   if (rec.conversations().size() <= 1) {
     ImGui::TextUnformatted("No conversations in this run.");

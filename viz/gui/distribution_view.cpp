@@ -95,7 +95,7 @@ void draw_marker(ImDrawList* d, ImVec2 p, int marker, ImU32 color, float r) {
   else d->AddCircleFilled(p, r, color);
 }
 
-void draw_chart(const Chart& chart, ImVec2 size, float scale) {
+void draw_chart(const Chart& chart, ImVec2 size, float scale, FrameStats& drawn) {
   ImDrawList* d = ImGui::GetWindowDrawList();
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(chart.title.c_str(), size);
@@ -143,6 +143,8 @@ void draw_chart(const Chart& chart, ImVec2 size, float scale) {
   std::pair<double, double> best_point;
   d->PushClipRect(ImVec2(left, top), ImVec2(right, bottom), true);
   for (const ChartSeries& s : chart.series) {
+    ++drawn.chart_series;
+    if (!s.line) drawn.chart_points += s.points.size();
     std::vector<ImVec2> line;
     for (const auto& [x, y] : s.points) {
       if (!ax.drawable(x) || !ay.drawable(y)) continue;
@@ -180,6 +182,7 @@ void draw_chart(const Chart& chart, ImVec2 size, float scale) {
 
 void draw_distribution(ViewState& state) {
   DistributionRun& run = *state.distribution;
+  state.drawn.panels.push_back("distribution plot");
   ImGui::Text("%s", run.description().c_str());
   const float fraction = run.total() ? static_cast<float>(run.done()) / static_cast<float>(run.total()) : 0.0f;
   char progress[64];
@@ -196,7 +199,7 @@ void draw_distribution(ViewState& state) {
   const float height = std::max(300.0f, avail.y / static_cast<float>(charts.size()) - 8);
   for (std::size_t i = 0; i < charts.size(); ++i) {
     ImGui::PushID(static_cast<int>(i));
-    draw_chart(charts[i], ImVec2(avail.x, height), state.text_scale);
+    draw_chart(charts[i], ImVec2(avail.x, height), state.text_scale, state.drawn);
     ImGui::PopID();
   }
 }

@@ -39,6 +39,7 @@ std::string protocol_of(const TraceRecord& r, const Hop* hop) {
 
 void draw_event_list(ViewState& state) {
   const Recording& rec = *state.recording;
+  state.drawn.panels.push_back("events");
   ImGui::TextUnformatted("Events");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(160 * state.text_scale);
@@ -92,6 +93,7 @@ void draw_event_list(ViewState& state) {
     built_packets_only = packets_only;
   }
 
+  state.drawn.event_rows = rows.size();
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable;
   if (!ImGui::BeginTable("event-table", 6, flags)) return;

@@ -6,6 +6,7 @@
 namespace wiresim::viz {
 
 void draw_help(ViewState& state) {
+  state.drawn.panels.push_back("Help");
   ImGui::TextWrapped("What am I looking at?");
   ImGui::Separator();
   ImGui::TextWrapped(
@@ -44,7 +45,6 @@ void draw_help(ViewState& state) {
     }
     ImGui::EndTable();
   }
-  (void)state;
 }
 
 }  // namespace wiresim::viz

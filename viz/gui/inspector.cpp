@@ -26,6 +26,7 @@ std::size_t count_fields(const Field& f) {
 void draw_field(const Field& field, std::size_t& index, ViewState& state, Highlight& hover, Highlight& chosen,
                 bool top_level = false, bool last = false) {
   const std::size_t my_index = index++;
+  ++state.drawn.packet_fields;
   ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanAvailWidth;
   if (field.children.empty()) flags |= ImGuiTreeNodeFlags_Leaf | ImGuiTreeNodeFlags_NoTreePushOnOpen;
   if (state.selected_field == my_index) flags |= ImGuiTreeNodeFlags_Selected;
@@ -45,7 +46,7 @@ void draw_field(const Field& field, std::size_t& index, ViewState& state, Highli
   }
 }
 
-void draw_hex_dump(const Bytes& bytes, Highlight mark, bool light) {
+std::size_t draw_hex_dump(const Bytes& bytes, Highlight mark, bool light) {
   ImFont* mono = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
   if (mono) ImGui::PushFont(mono);
   const float char_w = ImGui::CalcTextSize("0").x;
@@ -80,11 +81,13 @@ void draw_hex_dump(const Bytes& bytes, Highlight mark, bool light) {
     ImGui::Text("%s %s", text, ascii.c_str());
   }
   if (mono) ImGui::PopFont();
+  return (bytes.size() + 15) / 16;
 }
 
 }  // namespace
 
 void draw_inspector(ViewState& state) {
+  state.drawn.panels.push_back("Packet");
   const Hop* hop = state.selected_hop();
   if (!hop) {
     if (state.selected_record) {
@@ -127,7 +130,7 @@ void draw_inspector(ViewState& state) {
   ImGui::EndChild();
   ImGui::Separator();
   ImGui::BeginChild("bytes", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-  draw_hex_dump(hop->packet->bytes, hover.length ? hover : chosen, state.light);
+  state.drawn.hex_lines = draw_hex_dump(hop->packet->bytes, hover.length ? hover : chosen, state.light);
   ImGui::EndChild();
 }
 

@@ -32,7 +32,17 @@ bool replay_to_cursor(ViewState& state) {
 std::string scalar_text(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "-";
+  if (v.is_array()) {  // a list of scalars, as in a cache entry's records
+    std::string list;
+    for (const Json& item : v) list += (list.empty() ? "" : ", ") + scalar_text(item);
+    return list;
+  }
   return v.dump();
+}
+
+bool flat(const Json& v) {
+  if (!v.is_structured()) return true;
+  return v.is_array() && std::none_of(v.begin(), v.end(), [](const Json& item) { return item.is_structured(); });
 }
 
 bool is_piece_map(const std::string& key, const Json& v) {
@@ -63,7 +73,7 @@ bool uniform_objects(const Json& array) {
   for (const Json& row : array) {
     if (!row.is_object() || row.size() != array.front().size()) return false;
     for (const auto& [key, value] : row.items())
-      if (!array.front().contains(key) || value.is_structured()) return false;
+      if (!array.front().contains(key) || !flat(value)) return false;
   }
   return true;
 }
@@ -124,12 +134,33 @@ void draw_json(const std::string& key, const Json& value, bool light) {
   ImGui::TreePop();
 }
 
+// One app's or service's state: its counters on one wrapped line, then its structures
+// (mailboxes, caches, sessions, piece maps) as trees and tables.
+void draw_state(const Json& out, bool light) {
+  std::string counters;
+  for (const auto& [key, value] : out.items()) {
+    if (key == "app" || key == "host" || value.is_structured() || is_piece_map(key, value)) continue;
+    if (!counters.empty()) counters += "   ";
+    counters += key + ": " + scalar_text(value);
+  }
+  if (!counters.empty()) ImGui::TextWrapped("%s", counters.c_str());
+  for (const auto& [key, value] : out.items())
+    if (value.is_structured() || is_piece_map(key, value)) draw_json(key, value, light);
+}
+
+bool has_structure(const Json& out) {
+  for (const auto& [key, value] : out.items())
+    if ((value.is_structured() && !value.empty()) || is_piece_map(key, value)) return true;
+  return false;
+}
+
 }  // namespace
 
 void draw_state_panels(ViewState& state) {
+  state.drawn.panels.push_back("State");
   if (!replay_to_cursor(state)) return;
   const World& world = *state.replay->world();
-  ImGui::Text("State at %s", time_text(state.now).c_str());
+  ImGui::Text("State at %s (replayed)", time_text(state.now).c_str());
   ImGui::Separator();
   for (std::size_t i = 0; i < world.apps.size(); ++i) {
     Json out;
@@ -137,9 +168,10 @@ void draw_state_panels(ViewState& state) {
     if (out.is_null() || out.empty()) continue;
     const std::string title = world.net.node(world.app_hosts[i]).name() + " — " + world.app_types[i];
     ImGui::PushID(static_cast<int>(i));
-    if (ImGui::CollapsingHeader(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen))
-      for (const auto& [key, value] : out.items())
-        if (key != "app" && key != "host") draw_json(key, value, state.light);
+    // Apps with something to look into start open; counters-only apps as one line.
+    if (ImGui::CollapsingHeader(title.c_str(), has_structure(out) ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+      draw_state(out, state.light);
+    ++state.drawn.state_sections;
     ImGui::PopID();
   }
   int index = 0;
@@ -147,8 +179,13 @@ void draw_state_panels(ViewState& state) {
     Json out;
     service.inspect(out);
     ImGui::PushID(1000 + index++);
-    for (const auto& [key, value] : out.items())
-      if (ImGui::CollapsingHeader(key.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) draw_json(key, value, state.light);
+    for (const auto& [key, value] : out.items()) {
+      ++state.drawn.state_sections;
+      if (ImGui::CollapsingHeader(key.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+        if (value.is_object()) draw_state(value, state.light);
+        else draw_json(key, value, state.light);
+      }
+    }
     ImGui::PopID();
   });
 }
@@ -179,6 +216,7 @@ void draw_series(const char* title, const std::vector<std::pair<double, double>>
 }  // namespace
 
 void draw_tcp_panel(ViewState& state) {
+  state.drawn.panels.push_back("TCP");
   if (!replay_to_cursor(state)) return;
   const World& world = *state.replay->world();
   const Recording& rec = *state.recording;
@@ -191,6 +229,7 @@ void draw_tcp_panel(ViewState& state) {
       // Each connection once, from the end that opened it.
       if (!s.active_open) continue;
       ++shown;
+      ++state.drawn.tcp_connections;
       const std::string title = world.net.node(node).name() + "  " + c.name();
       ImGui::PushID(shown);
       if (ImGui::CollapsingHeader(title.c_str(), shown <= 2 ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {

@@ -24,6 +24,7 @@ std::string speed_text(double speed) {
 
 void draw_time_control(ViewState& state) {
   const Recording& rec = *state.recording;
+  state.drawn.panels.push_back("time bar");
   if (ImGui::Button(state.playing ? "Pause" : "Play ", ImVec2(70 * state.text_scale, 0))) state.playing = !state.playing;
   ImGui::SameLine();
   if (ImGui::Button("<")) {

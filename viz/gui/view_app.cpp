@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "viz/gui/distribution_view.hpp"
@@ -132,6 +134,38 @@ void draw_frame(ViewState& state) {
   ImGui::End();
 }
 
+bool write_description(const std::string& path, const ViewState& state) {
+  const FrameStats& d = state.drawn;
+  nlohmann::ordered_json j;
+  j["scenario"] = state.options.path;
+  j["at_s"] = static_cast<double>(state.now.ns) / 1e9;
+  j["end_s"] = static_cast<double>(state.end().ns) / 1e9;
+  j["panels"] = d.panels;
+  j["nodes"] = d.nodes;
+  j["links"] = d.links;
+  j["packets"] = d.packets;
+  j["queued"] = d.queued;
+  j["drops"] = d.drops;
+  j["event_rows"] = d.event_rows;
+  j["packet_fields"] = d.packet_fields;
+  j["hex_lines"] = d.hex_lines;
+  j["dialogue_lines"] = d.dialogue_lines;
+  j["ladder_arrows"] = d.ladder_arrows;
+  j["state_sections"] = d.state_sections;
+  j["tcp_connections"] = d.tcp_connections;
+  j["chart_series"] = d.chart_series;
+  j["chart_points"] = d.chart_points;
+  if (state.selected_record && state.recording) {
+    const TraceRecord& r = state.recording->records()[*state.selected_record];
+    const Hop* hop = state.selected_hop();
+    j["selected"] = hop ? hop->protocol + " " + hop->label : r.text;
+  }
+  if (!state.load_error.empty()) j["error"] = state.load_error;
+  std::ofstream out(path, std::ios::binary);
+  out << j.dump(2) << '\n';
+  return static_cast<bool>(out);
+}
+
 Tab tab_named(const std::string& name) {
   if (name == "dialogue") return Tab::Dialogue;
   if (name == "state") return Tab::State;
@@ -215,6 +249,7 @@ int run_view(const ViewOptions& options) {
   int exit_code = 0;
   int frame = 0;
   auto last = std::chrono::steady_clock::now();
+  const auto opened = last;
   while (!glfwWindowShouldClose(window)) {
     glfwPollEvents();
     const auto now = std::chrono::steady_clock::now();
@@ -234,6 +269,7 @@ int run_view(const ViewOptions& options) {
     }
     if (state.distribution) state.distribution->poll();
 
+    state.drawn = {};
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
@@ -251,11 +287,17 @@ int run_view(const ViewOptions& options) {
     if (screenshot) {
       // Tabs and auto-sized widgets settle over the first frames; an experiment's sweep must
       // finish before its plot is complete.
-      const bool sweep_running = state.distribution && !state.distribution->finished();
+      const bool sweep_running = state.distribution && !state.distribution->finished() &&
+                                 (options.max_wait_s < 0 ||
+                                  std::chrono::duration<double>(now - opened).count() < options.max_wait_s);
       if (frame >= 4 && !sweep_running) {
         glFinish();
         if (!save_screenshot(options.screenshot, width, height)) {
           std::fprintf(stderr, "wiresim gui: cannot write %s\n", options.screenshot.c_str());
+          exit_code = 1;
+        }
+        if (!options.describe.empty() && !write_description(options.describe, state)) {
+          std::fprintf(stderr, "wiresim gui: cannot write %s\n", options.describe.c_str());
           exit_code = 1;
         }
         break;
@@ -286,6 +328,12 @@ int run_view(const ViewOptions& options) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
+  // A sweep still running may be in the middle of a swarm that takes minutes: its results are
+  // not wanted any more, so leave without waiting for it.
+  if (state.distribution && !state.distribution->finished()) {
+    std::fflush(nullptr);
+    std::_Exit(exit_code);
+  }
   return exit_code;
 }
 

@@ -30,12 +30,23 @@ struct ViewOptions {
   bool light = false;              // light theme (projectors)
   std::string tab = "inspector";   // the right-hand panel shown first
   std::string select;              // select the first event whose summary contains this text
+  std::string describe;            // write what the screenshot's frame drew to this JSON file
+  double max_wait_s = -1;          // screenshots of experiments: wait at most this long (< 0: until done)
   std::optional<std::uint32_t> conversation;  // the dialogue view's conversation
   bool messages_only = false;
   double speed = 0;  // 0: the whole run plays in about 20 s of real time
 };
 
 enum class Tab { Inspector, Dialogue, State, Tcp, Plot, Help };
+
+// What the last frame drew, for `--describe` (the screenshot tests check it) and --bench-frames.
+struct FrameStats {
+  std::vector<std::string> panels;  // in drawing order: "time bar", "canvas", "Packet", ...
+  std::size_t nodes = 0, links = 0, packets = 0, queued = 0, drops = 0;
+  std::size_t event_rows = 0, packet_fields = 0, hex_lines = 0;
+  std::size_t dialogue_lines = 0, ladder_arrows = 0, state_sections = 0, tcp_connections = 0;
+  std::size_t chart_series = 0, chart_points = 0;
+};
 
 struct ViewState {
   ViewOptions options;
@@ -72,6 +83,8 @@ struct ViewState {
   bool light = false;
   float text_scale = 1.0f;
   bool want_font_rebuild = false;
+
+  FrameStats drawn;  // reset at the start of every frame
 
   Time end() const;
   // Moves the cursor; clamps to the run.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 // Boost.Graph's Kamada-Kawai trips GCC 12's -Wmaybe-uninitialized inside its own iterators.
 #pragma GCC diagnostic push
@@ -19,6 +20,19 @@ namespace {
 using Position = boost::square_topology<>::point_type;
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
                                     boost::property<boost::edge_weight_t, double>>;
+
+// Kamada-Kawai's own stopping rule (an energy tolerance) can oscillate forever on symmetric
+// graphs such as stars; stop after a bounded number of moves as well.
+struct BoundedTolerance {
+  boost::layout_tolerance<double> tolerance{1e-4};
+  std::shared_ptr<std::size_t> moves = std::make_shared<std::size_t>(0);
+  std::size_t limit = 0;
+  template <class Vertex, class G>
+  bool operator()(double delta, Vertex p, const G& g, bool global) {
+    if (++*moves > limit) return true;
+    return tolerance(delta, p, g, global);
+  }
+};
 
 // Kamada-Kawai needs a connected graph; lay each component out alone and put them side by side.
 std::vector<Position> spring_layout(std::size_t count, const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
@@ -45,7 +59,8 @@ std::vector<Position> spring_layout(std::size_t count, const std::vector<std::pa
     boost::circle_graph_layout(sub, map, side / 2);
     if (members.size() > 1)
       boost::kamada_kawai_spring_layout(sub, map, boost::get(boost::edge_weight, sub), boost::square_topology<>(side),
-                                        boost::side_length(side));
+                                        boost::side_length(side),
+                                        BoundedTolerance{{1e-4}, std::make_shared<std::size_t>(0), 200 * members.size()});
     double min_x = 1e300, max_x = -1e300;
     for (const Position& p : pos) {
       min_x = std::min(min_x, p[0]);
