@@ -26,7 +26,8 @@ ImVec2 lerp(ImVec2 a, ImVec2 b, float f) { return ImVec2(a.x + (b.x - a.x) * f, 
 
 float link_thickness(double rate_bps) {
   // 100 kbit/s -> 1 px ... 10 Gbit/s -> 6 px, on a log scale.
-  return std::clamp(static_cast<float>(std::log10(std::max(rate_bps, 1.0)) - 4.0), 1.0f, 6.0f);
+  // Whole pixels: Dear ImGui draws those with its cheap textured anti-aliasing.
+  return std::clamp(std::round(static_cast<float>(std::log10(std::max(rate_bps, 1.0)) - 4.0)), 1.0f, 6.0f);
 }
 
 std::string rate_text(double bps) {
@@ -164,7 +165,7 @@ void draw_canvas(ViewState& state) {
   const Hop* selected = state.selected_hop();
   const bool label_all = hops.size() <= 24;
   for (const Hop* h : hops) {
-    if (state.hidden_protocols.count(h->protocol)) continue;
+    if (!state.hidden_protocols.empty() && state.hidden_protocols.count(h->protocol)) continue;
     if (state.messages_only && (h->protocol == "TCP" || h->protocol == "UDP")) continue;
     if (!state.host_filter.empty() && rec.nodes()[h->from].name.find(state.host_filter) == std::string::npos &&
         rec.nodes()[h->to].name.find(state.host_filter) == std::string::npos)

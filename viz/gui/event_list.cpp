@@ -63,36 +63,39 @@ void draw_event_list(ViewState& state) {
   ImGui::SameLine();
   ImGui::Checkbox("follow", &state.follow_cursor);
 
-  // The rows up to the cursor that pass the filters (rebuilt only when something changed).
+  // The rows up to the cursor that pass the filters. While time only moves forward with the
+  // same filters, the new records are appended; anything else rebuilds the list.
   static std::vector<Row> rows;
-  static std::size_t built_until = SIZE_MAX;
+  static std::size_t built_until = 0;
   static std::string built_filter;
   static std::set<std::string> built_hidden;
   static bool built_packets_only = false;
+  static const Recording* built_of = nullptr;
   const std::size_t until = rec.records_until(state.now);
-  if (until != built_until || built_filter != state.host_filter || built_hidden != state.hidden_protocols ||
-      built_packets_only != packets_only) {
+  if (until < built_until || built_of != &rec || built_filter != state.host_filter ||
+      built_hidden != state.hidden_protocols || built_packets_only != packets_only) {
     rows.clear();
-    const auto& records = rec.records();
-    for (std::size_t i = 0; i < until; ++i) {
-      const TraceRecord& r = records[i];
-      if (!listed(r)) continue;
-      const Hop* hop = r.kind == "packet.tx" ? rec.hop_of_record(i) : nullptr;
-      if (packets_only && !hop) continue;
-      if (state.hidden_protocols.count(protocol_of(r, hop))) continue;
-      if (!state.host_filter.empty()) {
-        const bool match = r.node.find(state.host_filter) != std::string::npos ||
-                           (hop && rec.nodes()[hop->to].name.find(state.host_filter) != std::string::npos);
-        if (!match) continue;
-      }
-      rows.push_back({i, hop});
-    }
-    built_until = until;
-    built_filter = state.host_filter;
-    built_hidden = state.hidden_protocols;
-    built_packets_only = packets_only;
+    built_until = 0;
   }
-
+  const auto& records = rec.records();
+  for (std::size_t i = built_until; i < until; ++i) {
+    const TraceRecord& r = records[i];
+    if (!listed(r)) continue;
+    const Hop* hop = r.kind == "packet.tx" ? rec.hop_of_record(i) : nullptr;
+    if (packets_only && !hop) continue;
+    if (state.hidden_protocols.count(protocol_of(r, hop))) continue;
+    if (!state.host_filter.empty()) {
+      const bool match = r.node.find(state.host_filter) != std::string::npos ||
+                         (hop && rec.nodes()[hop->to].name.find(state.host_filter) != std::string::npos);
+      if (!match) continue;
+    }
+    rows.push_back({i, hop});
+  }
+  built_until = until;
+  built_of = &rec;
+  built_filter = state.host_filter;
+  built_hidden = state.hidden_protocols;
+  built_packets_only = packets_only;
   state.drawn.event_rows = rows.size();
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable;

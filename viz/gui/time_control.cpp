@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "viz/gui/panels.hpp"
 
@@ -63,19 +64,26 @@ void draw_time_control(ViewState& state) {
   const double zero = 0;
   if (ImGui::SliderScalar("##seek", ImGuiDataType_Double, &now_s, &zero, &end_s, "%.6f s"))
     state.seek(Time{static_cast<std::int64_t>(std::llround(now_s * 1e9))});
-  // Tick marks for the events, so the busy stretches of the run are visible on the bar.
+  // Tick marks where packets are sent, so the busy stretches of the run show on the bar. The
+  // pixel columns are computed once per bar width: runs have hundreds of thousands of packets.
   const ImVec2 bar_min = ImGui::GetItemRectMin(), bar_max = ImGui::GetItemRectMax();
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  if (end_s > 0) {
-    const float width = bar_max.x - bar_min.x;
-    float last_x = -1;
+  const int width = static_cast<int>(bar_max.x - bar_min.x);
+  static std::vector<int> columns;
+  static int columns_width = -1;
+  static const Recording* columns_of = nullptr;
+  if (width != columns_width || columns_of != &rec) {
+    columns.clear();
+    columns_width = width;
+    columns_of = &rec;
     for (const Journey& j : rec.journeys()) {
-      const float x = bar_min.x + width * static_cast<float>(static_cast<double>(j.sent.ns) / 1e9 / end_s);
-      if (x - last_x < 1.0f) continue;
-      last_x = x;
-      draw->AddLine(ImVec2(x, bar_max.y - 4), ImVec2(x, bar_max.y), ImGui::GetColorU32(ImGuiCol_PlotHistogram));
+      const int x = end_s > 0 ? static_cast<int>(width * (static_cast<double>(j.sent.ns) / 1e9 / end_s)) : 0;
+      if (columns.empty() || x != columns.back()) columns.push_back(x);
     }
   }
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int x : columns)
+    draw->AddLine(ImVec2(bar_min.x + static_cast<float>(x), bar_max.y - 4), ImVec2(bar_min.x + static_cast<float>(x), bar_max.y),
+                  ImGui::GetColorU32(ImGuiCol_PlotHistogram));
 }
 
 }  // namespace wiresim::viz
