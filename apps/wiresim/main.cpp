@@ -291,6 +291,7 @@ struct GuiArgs {
   double speed = 0;
   std::string describe;
   double max_wait = -1;
+  std::vector<std::string> visits;
 };
 
 int gui_command(const GuiArgs& args) {
@@ -315,6 +316,14 @@ int gui_command(const GuiArgs& args) {
       return ExitUsage;
     }
     options.at = Time{} + *d;
+  }
+  for (const std::string& visit : args.visits) {
+    auto d = parse_duration(visit);
+    if (!d) {
+      std::cerr << "wiresim: --visit: " << d.error() << "\n";
+      return ExitUsage;
+    }
+    options.visits.push_back(Time{} + *d);
   }
   if (std::sscanf(args.size.c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 ||
       options.height < 240 || options.width > 8192 || options.height > 8192) {
@@ -384,6 +393,8 @@ int main(int argc, char** argv) {
   gui_cmd->add_option("--select", gui.select, "select the first packet whose summary contains TEXT, e.g. 'MAIL FROM'");
   gui_cmd->add_option("--conversation", gui.conversation, "the dialogue view's conversation (its number in the list)");
   gui_cmd->add_flag("--messages-only", gui.messages_only, "draw only packets that carry application data");
+  gui_cmd->add_option("--visit", gui.visits, "with --screenshot: go to these instants first, e.g. --visit 6s (then seek back to --at)")
+      ->delimiter(',');
   gui_cmd->add_option("--describe", gui.describe, "with --screenshot: write what the frame drew (panels, counts) as JSON");
   gui_cmd->add_option("--max-wait", gui.max_wait, "with --screenshot of an experiment: wait at most this many seconds for the sweep");
   gui_cmd->add_option("--speed", gui.speed, "simulated seconds per real second (default: fits the run in 20 s)");

@@ -216,7 +216,9 @@ void draw_canvas(ViewState& state) {
     if (h->lost) d->AddCircle(head, 5, 0xff3030ff, 0, 2);
     if (h == selected) d->AddCircle(head, 10, text_color, 0, 2);
     if ((label_all || h == selected) && !h->label.empty()) {
-      const std::string text = h->protocol + " " + h->label;
+      std::string text = h->protocol;
+      text += ' ';
+      text += h->label;
       d->AddText(ImVec2(head.x + 6, head.y - ImGui::GetTextLineHeight()), color, text.c_str());
     }
     // Click a packet to select it.
@@ -237,7 +239,9 @@ void draw_canvas(ViewState& state) {
     const float len = std::max(1.0f, std::hypot(to.x - from.x, to.y - from.y));
     const ImVec2 dir((to.x - from.x) / len, (to.y - from.y) / len), normal(-dir.y, dir.x);
     const float off = 5.0f + 8 + 16 * 6.0f;
-    const std::string more = "+" + std::to_string(depth - 16) + " queued";
+    std::string more = "+";
+    more += std::to_string(depth - 16);
+    more += " queued";
     d->AddText(ImVec2(from.x + dir.x * (node_r + 6) + normal.x * off, from.y + dir.y * (node_r + 6) + normal.y * off),
                text_color, more.c_str());
   }

@@ -100,15 +100,19 @@ void draw_chart(const Chart& chart, ImVec2 size, float scale, FrameStats& drawn)
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(chart.title.c_str(), size);
   const bool hovered = ImGui::IsItemHovered();
-  const float left = at.x + 80 * scale, right = at.x + size.x - 300 * scale;
-  const float top = at.y + 30 * scale, bottom = at.y + size.y - 45 * scale;
+  float legend_width = 0;
+  for (const ChartSeries& s : chart.series) legend_width = std::max(legend_width, ImGui::CalcTextSize(s.label.c_str()).x);
+  const float left = at.x + ImGui::CalcTextSize("10000000").x + 12;
+  const float right = at.x + size.x - legend_width - 40 * scale;
+  const float line = ImGui::GetTextLineHeight();
+  const float top = at.y + line * 2.8f, bottom = at.y + size.y - line * 2.8f;
   const Axis ax = axis_of(chart, true), ay = axis_of(chart, false);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), grid = ImGui::GetColorU32(ImGuiCol_Border);
   auto to_screen = [&](double x, double y) {
     return ImVec2(left + static_cast<float>(ax.map(x)) * (right - left),
                   bottom - static_cast<float>(ay.map(y)) * (bottom - top));
   };
-  d->AddText(ImVec2(left, at.y + 4), text, chart.title.c_str());
+  d->AddText(ImVec2(left, at.y + 2), text, chart.title.c_str());
   d->AddRect(ImVec2(left, top), ImVec2(right, bottom), grid);
   // Grid lines at each decade (log) or at five steps (linear).
   auto ticks = [](const Axis& a) {
@@ -120,21 +124,26 @@ void draw_chart(const Chart& chart, ImVec2 size, float scale, FrameStats& drawn)
     return t;
   };
   char label[48];
+  // "1000000" rather than "1e+06": students read the axis, not the format.
+  auto number = [&label](double v) {
+    if (std::abs(v) >= 1 && std::abs(v) < 1e9 && v == std::floor(v)) std::snprintf(label, sizeof label, "%.0f", v);
+    else std::snprintf(label, sizeof label, "%g", v);
+  };
   for (double v : ticks(ax)) {
     const float x = to_screen(v, ay.lo).x;
     d->AddLine(ImVec2(x, top), ImVec2(x, bottom), grid);
-    std::snprintf(label, sizeof label, "%g", v);
+    number(v);
     d->AddText(ImVec2(x - ImGui::CalcTextSize(label).x / 2, bottom + 4), text, label);
   }
   for (double v : ticks(ay)) {
     const float y = to_screen(ax.lo, v).y;
     d->AddLine(ImVec2(left, y), ImVec2(right, y), grid);
-    std::snprintf(label, sizeof label, "%g", v);
+    number(v);
     d->AddText(ImVec2(left - ImGui::CalcTextSize(label).x - 6, y - ImGui::GetTextLineHeight() / 2), text, label);
   }
   d->AddText(ImVec2((left + right) / 2 - ImGui::CalcTextSize(chart.x_label.c_str()).x / 2,
                     bottom + 6 + ImGui::GetTextLineHeight()), text, chart.x_label.c_str());
-  d->AddText(ImVec2(at.x + 4, top - ImGui::GetTextLineHeight() - 2), text, chart.y_label.c_str());
+  d->AddText(ImVec2(at.x + 4, at.y + line * 1.4f), text, chart.y_label.c_str());
 
   // Series, the nearest point to the mouse remembered for the tooltip.
   const ImVec2 mouse = ImGui::GetIO().MousePos;

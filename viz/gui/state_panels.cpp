@@ -34,7 +34,10 @@ std::string scalar_text(const Json& v) {
   if (v.is_null()) return "-";
   if (v.is_array()) {  // a list of scalars, as in a cache entry's records
     std::string list;
-    for (const Json& item : v) list += (list.empty() ? "" : ", ") + scalar_text(item);
+    for (const Json& item : v) {
+      if (!list.empty()) list += ", ";
+      list += scalar_text(item);
+    }
     return list;
   }
   return v.dump();
@@ -115,7 +118,10 @@ void draw_json(const std::string& key, const Json& value, bool light) {
   }
   if (value.is_array() && !value.front().is_structured()) {
     std::string list;
-    for (const Json& v : value) list += (list.empty() ? "" : ", ") + scalar_text(v);
+    for (const Json& v : value) {
+      if (!list.empty()) list += ", ";
+      list += scalar_text(v);
+    }
     ImGui::TextWrapped("%s: %s", key.c_str(), list.c_str());
     return;
   }
@@ -125,7 +131,9 @@ void draw_json(const std::string& key, const Json& value, bool light) {
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
-      draw_json("#" + std::to_string(i + 1), value[i], light);
+      std::string name = "#";
+      name += std::to_string(i + 1);
+      draw_json(name, value[i], light);
       ImGui::PopID();
     }
   } else {
@@ -141,7 +149,9 @@ void draw_state(const Json& out, bool light) {
   for (const auto& [key, value] : out.items()) {
     if (key == "app" || key == "host" || value.is_structured() || is_piece_map(key, value)) continue;
     if (!counters.empty()) counters += "   ";
-    counters += key + ": " + scalar_text(value);
+    counters += key;
+    counters += ": ";
+    counters += scalar_text(value);
   }
   if (!counters.empty()) ImGui::TextWrapped("%s", counters.c_str());
   for (const auto& [key, value] : out.items())

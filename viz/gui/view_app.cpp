@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "viz/gui/distribution_view.hpp"
+#include "sim/scenario/world.hpp"
 #include "viz/gui/panels.hpp"
 
 namespace wiresim::viz {
@@ -161,6 +162,21 @@ bool write_description(const std::string& path, const ViewState& state) {
     j["selected"] = hop ? hop->protocol + " " + hop->label : r.text;
   }
   if (!state.load_error.empty()) j["error"] = state.load_error;
+  if (state.replay && state.replay->world()) {
+    // What the state panels read, as one digest: equal digests, equal state.
+    std::string all;
+    const World& world = *state.replay->world();
+    for (const auto& app : world.apps) {
+      nlohmann::ordered_json out;
+      app->inspect(out);
+      all += out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    char digest[24];
+    std::snprintf(digest, sizeof digest, "%016zx", std::hash<std::string>{}(all));
+    j["state_at_s"] = static_cast<double>(state.replay->now().ns) / 1e9;
+    j["state_digest"] = digest;
+    j["replay_reloads"] = state.replay->reloads();
+  }
   std::ofstream out(path, std::ios::binary);
   out << j.dump(2) << '\n';
   return static_cast<bool>(out);
@@ -210,7 +226,11 @@ int run_view(const ViewOptions& options) {
     std::fprintf(stderr, "%s\n", state.load_error.c_str());
     return 2;
   }
-  if (options.at) state.seek(*options.at);
+  // --visit: instants the cursor goes to first, one frame each, before --at (a screenshot
+  // after a seek backwards shows the replayed state).
+  std::vector<Time> visits = options.visits;
+  if (!visits.empty()) state.seek(visits.front());
+  else if (options.at) state.seek(*options.at);
   state.speed = options.speed > 0 ? options.speed
                                   : std::clamp(static_cast<double>(state.end().ns) / 1e9 / 20.0, 1e-6, 1000.0);
   if (options.conversation) state.conversation = *options.conversation;
@@ -236,6 +256,10 @@ int run_view(const ViewOptions& options) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is the program's, not a file's
+  // High-DPI screens report a content scale (2 on a 4K laptop): text and widgets follow it.
+  float dpi_x = 1, dpi_y = 1;
+  glfwGetWindowContentScale(window, &dpi_x, &dpi_y);
+  if (dpi_x > 1.01f) state.text_scale *= dpi_x;
   apply_theme(state.light);
   ImGui::GetStyle().ScaleAllSizes(state.text_scale);
   build_fonts(state.text_scale);
@@ -285,6 +309,12 @@ int run_view(const ViewOptions& options) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++frame;
+    // Each visit lasts a few frames: a tab asked for takes a frame or two to show.
+    if (!visits.empty() && frame >= 3) {
+      visits.erase(visits.begin());
+      state.seek(!visits.empty() ? visits.front() : options.at.value_or(Time{}));
+      frame = 0;
+    }
     if (screenshot) {
       // Tabs and auto-sized widgets settle over the first frames; an experiment's sweep must
       // finish before its plot is complete.

@@ -24,6 +24,7 @@ struct ViewOptions {
   std::optional<std::uint64_t> seed;
   std::string screenshot;          // "" = interactive
   std::optional<Time> at;          // where the cursor starts (the screenshot's instant)
+  std::vector<Time> visits;        // instants visited first, one frame each (seek tests)
   int bench_frames = 0;            // > 0: render this many frames while playing, print frame times
   int width = 1600, height = 900;
   float text_scale = 1.0f;         // 1.5 or 2 for the lecture hall
