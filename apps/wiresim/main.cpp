@@ -292,6 +292,7 @@ struct GuiArgs {
   std::string describe;
   double max_wait = -1;
   std::vector<std::string> visits;
+  std::string host, exchange;
 };
 
 int gui_command(const GuiArgs& args) {
@@ -308,6 +309,8 @@ int gui_command(const GuiArgs& args) {
   options.messages_only = args.messages_only;
   options.speed = args.speed;
   options.describe = args.describe;
+  options.host = args.host;
+  options.exchange = args.exchange;
   options.max_wait_s = args.max_wait;
   if (!args.at.empty()) {
     auto d = parse_duration(args.at);
@@ -392,6 +395,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"inspector", "dialogue", "state", "tcp", "help"}));
   gui_cmd->add_option("--select", gui.select, "select the first packet whose summary contains TEXT, e.g. 'MAIL FROM'");
   gui_cmd->add_option("--conversation", gui.conversation, "the dialogue view's conversation (its number in the list)");
+  gui_cmd->add_option("--host", gui.host, "show only this host's events, packets and state (a name or part of one)");
+  gui_cmd->add_option("--exchange", gui.exchange, "dialogue view: every message of this protocol, e.g. DNS (one lane per host)");
   gui_cmd->add_flag("--messages-only", gui.messages_only, "draw only packets that carry application data");
   gui_cmd->add_option("--visit", gui.visits, "with --screenshot: go to these instants first, e.g. --visit 6s (then seek back to --at)")
       ->delimiter(',');

@@ -227,6 +227,7 @@ void draw_canvas(ViewState& state) {
       if (dx * dx + dy * dy < 100) {
         state.selected_record = h->record;
         state.conversation = h->connection;
+        state.exchange.clear();
       }
     }
   }

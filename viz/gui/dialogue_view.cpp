@@ -1,6 +1,7 @@
-// The dialogue view of one conversation (a TCP connection or a UDP exchange): the S:/C:
-// transcript the lecture notes print, then the sequence (ladder) diagram with one lane per
-// host, one arrow per packet. Both follow the cursor: what has not happened yet is faint.
+// The dialogue view of one conversation (a TCP connection or a UDP exchange) or of a whole
+// protocol's exchange (every DNS message of a resolution, say): the S:/C: transcript the
+// lecture notes print, then the sequence (ladder) diagram with one lane per host and one arrow
+// per packet. Both follow the cursor: what has not happened yet is faint.
 #include <imgui.h>
 
 #include <algorithm>
@@ -25,39 +26,55 @@ std::string conversation_title(const Recording& rec, std::uint32_t index) {
   return title;
 }
 
-std::string node_of_endpoint(const Recording& rec, const std::string& endpoint) {
-  const std::string address = endpoint.substr(0, endpoint.find(':'));
-  for (const NodeInfo& n : rec.nodes())
-    for (const std::string& a : n.addresses)
-      if (a == address) return n.name;
-  return address;
+std::string exchange_title(const std::string& protocol) {
+  std::string title = "every ";
+  title += protocol;
+  title += " message (all hosts)";
+  return title;
 }
 
-void draw_transcript(ViewState& state, std::uint32_t conv, const std::vector<const Journey*>& journeys) {
+// The hosts of the ladder, in the order they first speak (the client first).
+std::vector<NodeId> lanes_of(const std::vector<const Journey*>& journeys) {
+  std::vector<NodeId> lanes;
+  for (const Journey* j : journeys)
+    for (NodeId n : {j->source, j->reached})
+      if (std::find(lanes.begin(), lanes.end(), n) == lanes.end()) lanes.push_back(n);
+  return lanes;
+}
+
+void draw_transcript(ViewState& state, const std::vector<const Journey*>& journeys, const std::vector<NodeId>& lanes) {
   const Recording& rec = *state.recording;
   ImFont* mono = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
   if (mono) ImGui::PushFont(mono);
   const ImVec4 faint = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
   bool any = false;
-  for (const DialogueLine& line : rec.dialogue()) {
-    if (line.conversation != conv || line.speaker.empty()) continue;
-    any = true;
-    const bool future = line.time > state.now;
-    const std::string text = line.speaker + ": " + line.text;
-    ++state.drawn.dialogue_lines;
-    if (future) ImGui::TextColored(faint, "%s", text.c_str());
-    else ImGui::TextColored(line.speaker == "S" ? ImVec4(0.45f, 0.75f, 1, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text],
-                            "%s", text.c_str());
+  if (state.exchange.empty()) {
+    for (const DialogueLine& line : rec.dialogue()) {
+      if (line.conversation != state.conversation || line.speaker.empty()) continue;
+      any = true;
+      ++state.drawn.dialogue_lines;
+      const std::string text = line.speaker + ": " + line.text;
+      if (line.time > state.now) ImGui::TextColored(faint, "%s", text.c_str());
+      else ImGui::TextColored(line.speaker == "S" ? ImVec4(0.45f, 0.75f, 1, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text],
+                              "%s", text.c_str());
+    }
   }
-  // No application lines (a UDP exchange such as DNS): the packets' own summaries, client first.
+  // No application lines (a UDP exchange such as DNS, or a whole exchange): the packets' own
+  // summaries; C: for the conversation's client, else who sent it to whom.
   if (!any) {
-    const Conversation& c = rec.conversations()[conv];
-    const std::string client = node_of_endpoint(rec, c.client);
     for (const Journey* j : journeys) {
       const Hop& first = rec.hops()[j->first_hop];
       if (first.protocol == "TCP") continue;
-      const bool from_client = rec.nodes()[j->source].name == client;
-      const std::string text = std::string(from_client ? "C: " : "S: ") + first.label;
+      std::string text;
+      if (state.exchange.empty()) {
+        text = j->source == lanes.front() ? "C: " : "S: ";
+      } else {
+        text = rec.nodes()[j->source].name;
+        text += " → ";
+        text += rec.nodes()[j->reached].name;
+        text += ": ";
+      }
+      text += first.label;
       ++state.drawn.dialogue_lines;
       if (j->sent > state.now) ImGui::TextColored(faint, "%s", text.c_str());
       else ImGui::TextUnformatted(text.c_str());
@@ -66,37 +83,44 @@ void draw_transcript(ViewState& state, std::uint32_t conv, const std::vector<con
   if (mono) ImGui::PopFont();
 }
 
-void draw_ladder(ViewState& state, std::uint32_t conv, const std::vector<const Journey*>& journeys) {
+void draw_ladder(ViewState& state, const std::vector<const Journey*>& journeys, const std::vector<NodeId>& lanes) {
   const Recording& rec = *state.recording;
-  const Conversation& c = rec.conversations()[conv];
-  const std::string lanes[2] = {node_of_endpoint(rec, c.client), node_of_endpoint(rec, c.server)};
+  if (lanes.empty()) return;
   ImDrawList* d = ImGui::GetWindowDrawList();
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
   const float width = ImGui::GetContentRegionAvail().x;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float time_w = ImGui::CalcTextSize("00.000000 s ").x;
-  const float left = ImGui::GetCursorScreenPos().x + time_w + 40, right = ImGui::GetCursorScreenPos().x + width - 40;
-  ImVec2 top = ImGui::GetCursorScreenPos();
+  const float left = origin.x + time_w + 40, right = origin.x + width - 40;
+  auto lane_x = [&](NodeId n) {
+    const auto i = static_cast<float>(std::find(lanes.begin(), lanes.end(), n) - lanes.begin());
+    return lanes.size() == 1 ? left : left + (right - left) * i / static_cast<float>(lanes.size() - 1);
+  };
+  ImVec2 top = origin;
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  // Lane headers.
-  for (int i = 0; i < 2; ++i) {
-    const float x = i == 0 ? left : right;
-    const ImVec2 size = ImGui::CalcTextSize(lanes[i].c_str());
-    d->AddText(ImVec2(x - size.x / 2, top.y), text, lanes[i].c_str());
+  // Lane names; when neighbours would overlap, every other name goes on a second line.
+  float widest = 0;
+  for (NodeId n : lanes) widest = std::max(widest, ImGui::CalcTextSize(rec.nodes()[n].name.c_str()).x);
+  const bool stagger = lanes.size() > 1 && (right - left) / static_cast<float>(lanes.size() - 1) < widest + 8;
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    const std::string& name = rec.nodes()[lanes[i]].name;
+    const ImVec2 size = ImGui::CalcTextSize(name.c_str());
+    const float y = top.y + (stagger && i % 2 == 1 ? line_h : 0.0f);
+    d->AddText(ImVec2(lane_x(lanes[i]) - size.x / 2, y), text, name.c_str());
   }
-  top.y += line_h * 1.3f;
+  top.y += line_h * (stagger ? 2.3f : 1.3f);
   const float row_h = line_h * 1.6f;
   const float height = row_h * static_cast<float>(journeys.size() + 1);
-  d->AddLine(ImVec2(left, top.y), ImVec2(left, top.y + height), faint, 2);
-  d->AddLine(ImVec2(right, top.y), ImVec2(right, top.y + height), faint, 2);
+  for (NodeId n : lanes) d->AddLine(ImVec2(lane_x(n), top.y), ImVec2(lane_x(n), top.y + height), faint, 2);
   float cursor_y = top.y;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
   for (std::size_t i = 0; i < journeys.size(); ++i) {
     const Journey& j = *journeys[i];
     const Hop& first = rec.hops()[j.first_hop];
     const bool future = j.sent > state.now;
     const float y0 = top.y + row_h * static_cast<float>(i) + line_h * 0.9f, y1 = y0 + row_h * 0.6f;
     if (!future) cursor_y = y1;
-    const bool from_client = rec.nodes()[j.source].name == lanes[0];
-    const float x0 = from_client ? left : right, x1 = from_client ? right : left;
+    const float x0 = lane_x(j.source), x1 = lane_x(j.reached);
     const ImU32 color = future ? faint : protocol_color(first.protocol, state.light);
     // The arrow ends where the packet got to: across, or short of the lane with a cross if lost.
     const float reach = j.delivered ? 1.0f : 0.6f;
@@ -111,20 +135,18 @@ void draw_ladder(ViewState& state, std::uint32_t conv, const std::vector<const J
       d->AddLine(ImVec2(b.x - 5, b.y + 5), ImVec2(b.x + 5, b.y - 5), 0xff3030ff, 2);
     }
     const std::string time = time_text(j.sent);
-    d->AddText(ImVec2(top.x, y0 - line_h * 0.5f), faint, time.c_str());
-    const std::string& label = first.label;
-    const ImVec2 label_size = ImGui::CalcTextSize(label.c_str());
-    const float mid = (left + right) / 2;
-    d->AddText(ImVec2(mid - std::min(label_size.x, right - left - 20) / 2, y0 - line_h * 0.85f), future ? faint : text,
-               label.c_str());
+    d->AddText(ImVec2(origin.x, y0 - line_h * 0.5f), faint, time.c_str());
+    const ImVec2 label_size = ImGui::CalcTextSize(first.label.c_str());
+    const float lo = std::min(x0, x1), hi = std::max(x0, x1);
+    d->AddText(ImVec2((lo + hi) / 2 - std::min(label_size.x, right - left - 20) / 2, y0 - line_h * 0.85f),
+               future ? faint : text, first.label.c_str());
     // A click on the row selects the packet.
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
     if (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && mouse.y > y0 - line_h &&
         mouse.y < y1 && mouse.x > left && mouse.x < right)
       state.selected_record = first.record;
   }
   // The cursor: everything above the line has happened.
-  d->AddLine(ImVec2(top.x, cursor_y + 3), ImVec2(right + 30, cursor_y + 3), 0xff00a0ff, 1.5f);
+  d->AddLine(ImVec2(origin.x, cursor_y + 3), ImVec2(right + 30, cursor_y + 3), 0xff00a0ff, 1.5f);
   ImGui::Dummy(ImVec2(width, height + line_h * 1.3f));
 }
 
@@ -137,7 +159,7 @@ void draw_dialogue(ViewState& state) {
     ImGui::TextUnformatted("No conversations in this run.");
     return;
   }
-  if (state.conversation == 0 || state.conversation >= rec.conversations().size()) {
+  if (state.exchange.empty() && (state.conversation == 0 || state.conversation >= rec.conversations().size())) {
     // Start with the first conversation that has an application dialogue.
     state.conversation = 1;
     for (const DialogueLine& line : rec.dialogue())
@@ -147,27 +169,37 @@ void draw_dialogue(ViewState& state) {
       }
   }
   ImGui::SetNextItemWidth(-1);
-  const std::string current = conversation_title(rec, state.conversation);
+  const std::string current = state.exchange.empty() ? conversation_title(rec, state.conversation)
+                                                     : exchange_title(state.exchange);
   if (ImGui::BeginCombo("##conversation", current.c_str())) {
+    for (const std::string& p : state.protocols) {
+      if (p == "TCP" || p == "UDP") continue;
+      if (ImGui::Selectable(exchange_title(p).c_str(), state.exchange == p)) state.exchange = p;
+    }
+    ImGui::Separator();
     for (std::uint32_t i = 1; i < rec.conversations().size(); ++i) {
-      const bool selected = i == state.conversation;
-      if (ImGui::Selectable(conversation_title(rec, i).c_str(), selected)) state.conversation = i;
+      const bool selected = state.exchange.empty() && i == state.conversation;
+      if (ImGui::Selectable(conversation_title(rec, i).c_str(), selected)) {
+        state.conversation = i;
+        state.exchange.clear();
+      }
     }
     ImGui::EndCombo();
   }
   std::vector<const Journey*> journeys;
   for (const Journey& j : rec.journeys()) {
     const Hop& first = rec.hops()[j.first_hop];
-    if (first.connection != state.conversation) continue;
+    if (state.exchange.empty() ? first.connection != state.conversation : first.protocol != state.exchange) continue;
     if (state.messages_only && (first.protocol == "TCP" || first.protocol == "UDP")) continue;
     journeys.push_back(&j);
   }
+  std::vector<NodeId> lanes = lanes_of(journeys);
   const float transcript_h = ImGui::GetContentRegionAvail().y * 0.45f;
   ImGui::BeginChild("transcript", ImVec2(0, transcript_h), true);
-  draw_transcript(state, state.conversation, journeys);
+  draw_transcript(state, journeys, lanes);
   ImGui::EndChild();
-  ImGui::BeginChild("ladder", ImVec2(0, 0), true);
-  draw_ladder(state, state.conversation, journeys);
+  ImGui::BeginChild("ladder", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+  draw_ladder(state, journeys, lanes);
   ImGui::EndChild();
 }
 

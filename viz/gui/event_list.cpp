@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "viz/gui/panels.hpp"
@@ -44,6 +45,7 @@ void draw_event_list(ViewState& state) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(160 * state.text_scale);
   static char host[64] = "";
+  if (host[0] == 0 && !state.host_filter.empty()) std::snprintf(host, sizeof host, "%s", state.host_filter.c_str());
   if (ImGui::InputTextWithHint("##host", "host filter", host, sizeof host)) state.host_filter = host;
   ImGui::SameLine();
   if (ImGui::Button("Protocols...")) ImGui::OpenPopup("protocols");
@@ -121,7 +123,10 @@ void draw_event_list(ViewState& state) {
       ImGui::PushID(i);
       if (ImGui::Selectable(time.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
         state.selected_record = row.record;
-        if (row.hop) state.conversation = row.hop->connection;
+        if (row.hop) {
+          state.conversation = row.hop->connection;
+          state.exchange.clear();
+        }
         if (state.tab != Tab::Dialogue && state.tab != Tab::State) state.tab = Tab::Inspector;
       }
       ImGui::PopID();

@@ -160,7 +160,7 @@ void draw_state(const Json& out, bool light) {
 
 bool has_structure(const Json& out) {
   for (const auto& [key, value] : out.items())
-    if ((value.is_structured() && !value.empty()) || is_piece_map(key, value)) return true;
+    if ((value.is_structured() && !value.empty() && !flat(value)) || is_piece_map(key, value)) return true;
   return false;
 }
 
@@ -176,7 +176,10 @@ void draw_state_panels(ViewState& state) {
     Json out;
     world.apps[i]->inspect(out);
     if (out.is_null() || out.empty()) continue;
-    const std::string title = world.net.node(world.app_hosts[i]).name() + " — " + world.app_types[i];
+    const std::string& host = world.net.node(world.app_hosts[i]).name();
+    // The host filter (shared with the event list) narrows the panel to the nodes asked for.
+    if (!state.host_filter.empty() && host.find(state.host_filter) == std::string::npos) continue;
+    const std::string title = host + " — " + world.app_types[i];
     ImGui::PushID(static_cast<int>(i));
     // Apps with something to look into start open; counters-only apps as one line.
     if (ImGui::CollapsingHeader(title.c_str(), has_structure(out) ? ImGuiTreeNodeFlags_DefaultOpen : 0))

@@ -221,6 +221,8 @@ int run_view(const ViewOptions& options) {
   state.text_scale = options.text_scale;
   state.tab = tab_named(options.tab);
   state.messages_only = options.messages_only;
+  state.host_filter = options.host;
+  state.exchange = options.exchange;
   open_scenario(state);
   if (!state.load_error.empty() && !options.screenshot.empty()) {
     std::fprintf(stderr, "%s\n", state.load_error.c_str());

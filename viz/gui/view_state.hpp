@@ -35,6 +35,8 @@ struct ViewOptions {
   double max_wait_s = -1;          // screenshots of experiments: wait at most this long (< 0: until done)
   std::optional<std::uint32_t> conversation;  // the dialogue view's conversation
   bool messages_only = false;
+  std::string exchange;  // the dialogue view shows every message of this protocol ("DNS")
+  std::string host;  // host filter of the event list, canvas and state panels
   double speed = 0;  // 0: the whole run plays in about 20 s of real time
 };
 
@@ -69,6 +71,7 @@ struct ViewState {
   std::optional<std::size_t> selected_field;   // index in the inspector's flattened field list
   std::optional<std::size_t> inspected_record; // the record selected_field belongs to
   std::uint32_t conversation = 0;              // dialogue view (0 = none yet)
+  std::string exchange;                        // dialogue view: every message of this protocol instead
   std::set<std::string> hidden_protocols;
   std::string host_filter;
   bool messages_only = false;  // canvas granularity: application messages only
