@@ -34,9 +34,9 @@ run_all() {
   shot 09-dns-iterative dns/iterative-vs-recursive.toml --at 1.2s --exchange DNS --tab dialogue
   shot 10-dns-cache dns/cache-cold-warm.toml --at 40s --tab state
   shot 11-dns-poisoning dns/cache-poisoning.toml --at 2s --tab state
-  shot 12-ftp-session ftp/active-vs-passive.toml --at 1.2s --tab state
+  shot 12-ftp-session ftp/active-vs-passive.toml --at 1.25s --tab state
   shot 13-ftp-dialogue ftp/session.toml --at 4s --select "PASV" --tab dialogue
-  shot 14-bittorrent-pieces p2p/small-swarm.toml --at 12s --tab state
+  shot 14-bittorrent-pieces p2p/small-swarm.toml --at 12s --tab state --host peer
   shot 15-distribution-plot p2p/sweep-n-live.toml
 }
 

@@ -145,6 +145,9 @@ void draw_canvas(ViewState& state) {
   const ImU32 text_color = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 dim_text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 link_color = state.light ? 0xff9a9a9a : 0xff6a6a6a;
+  // Secondary text (link rates, roles and addresses) a size smaller than names.
+  const float small_text = ImGui::GetFontSize() * 0.8f;
+  const float min_x = origin.x + 2;
 
   // Links, with rate and delay under the mouse.
   for (const LinkInfo& l : rec.links()) {
@@ -154,7 +157,7 @@ void draw_canvas(ViewState& state) {
     if (!dense && state.zoom >= 0.99f) {
       const ImVec2 mid = lerp(a, b, 0.5f);
       const std::string text = rate_text(l.rate_bps);
-      d->AddText(ImVec2(mid.x + 4, mid.y), dim_text, text.c_str());
+      d->AddText(nullptr, small_text, ImVec2(mid.x + 4, mid.y), dim_text, text.c_str());
     }
   }
 
@@ -276,11 +279,12 @@ void draw_canvas(ViewState& state) {
     if (hovered && dx * dx + dy * dy < node_r * node_r) node_under_mouse = i;
     if (dense && state.zoom < 1.5f) continue;
     const ImVec2 name_size = ImGui::CalcTextSize(n.name.c_str());
-    d->AddText(ImVec2(c.x - name_size.x / 2, c.y + node_r + 2), text_color, n.name.c_str());
+    d->AddText(ImVec2(std::max(min_x, c.x - name_size.x / 2), c.y + node_r + 2), text_color, n.name.c_str());
     std::string detail = n.role == Role::Host || n.role == Role::Router ? "" : std::string(role_name(n.role)) + " ";
     if (!n.addresses.empty()) detail += n.addresses.front();
-    const ImVec2 detail_size = ImGui::CalcTextSize(detail.c_str());
-    d->AddText(ImVec2(c.x - detail_size.x / 2, c.y + node_r + 2 + name_size.y), dim_text, detail.c_str());
+    const float detail_width = ImGui::CalcTextSize(detail.c_str()).x * 0.8f;
+    d->AddText(nullptr, small_text, ImVec2(std::max(min_x, c.x - detail_width / 2), c.y + node_r + 2 + name_size.y),
+               dim_text, detail.c_str());
   }
   d->PopClipRect();
 

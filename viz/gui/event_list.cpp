@@ -21,19 +21,23 @@ struct Row {
 // Packet arrivals repeat what the transmission row says; they are left out.
 bool listed(const TraceRecord& r) { return r.kind != "packet.rx"; }
 
+// The legend's spelling of a protocol named in any case ("bittorrent", "smtp").
+std::string canonical(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+  for (const std::string& known : legend_protocols()) {
+    std::string upper = known;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (upper == name) return known;
+  }
+  return name;
+}
+
 std::string protocol_of(const TraceRecord& r, const Hop* hop) {
   if (hop) return hop->protocol;
-  if (r.kind == "app.message") {
+  if (r.kind == "app.message")
     for (const TraceField& f : r.fields)
-      if (f.key == "protocol") {
-        std::string p = std::get<std::string>(f.value);
-        std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return std::toupper(c); });
-        return p == "BITTORRENT" ? "BitTorrent" : p;
-      }
-  }
-  std::string layer = r.layer;
-  std::transform(layer.begin(), layer.end(), layer.begin(), [](unsigned char c) { return std::toupper(c); });
-  return layer;
+      if (f.key == "protocol") return canonical(std::get<std::string>(f.value));
+  return canonical(r.layer);
 }
 
 }  // namespace
