@@ -6,8 +6,14 @@
 
 namespace wiresim {
 
-Recorder::Recorder(Simulator& sim) {
-  sim.trace().subscribe_all([this](const TraceRecord& r) { records_.push_back(r); });
+Recorder::Recorder(Simulator& sim, std::vector<std::string_view> skip, std::vector<std::string_view> slim) {
+  sim.trace().subscribe_all([this, skip = std::move(skip), slim = std::move(slim)](const TraceRecord& r) {
+    if (std::find(skip.begin(), skip.end(), r.kind) != skip.end()) return;
+    if (std::find(slim.begin(), slim.end(), r.kind) != slim.end())
+      records_.push_back({r.time, r.kind, r.node, r.layer, {}, {}});
+    else
+      records_.push_back(r);
+  });
   sim.trace().subscribe<PacketTransmitted>(
       [this](const PacketTransmitted& e) { packets_.emplace(static_cast<std::int64_t>(e.packet->uid), e.packet); });
 }

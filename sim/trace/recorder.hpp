@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -13,7 +14,10 @@ namespace wiresim {
 
 class Recorder {
  public:
-  explicit Recorder(Simulator& sim);
+  // `skip`: kinds not kept ("packet.rx" repeats what "packet.tx" said, and a big run has a
+  // million of them). `slim`: kinds kept without their text and fields (time, kind, node and
+  // layer only), for an observer that keeps the details its own way.
+  explicit Recorder(Simulator& sim, std::vector<std::string_view> skip = {}, std::vector<std::string_view> slim = {});
 
   const std::vector<TraceRecord>& records() const { return records_; }
   // Index of the first record after time t: records [0, index) have happened by t.

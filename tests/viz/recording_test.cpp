@@ -93,7 +93,13 @@ TEST_CASE("a recording has one hop per packet.tx record, with consistent times")
     const LinkInfo& link = rec->links()[h.link];
     CHECK(h.arrival - h.tx_end == link.delay);
     CHECK(link.ends[h.from_side] == h.from);
-    CHECK(h.packet->bytes.size() == h.size);
+    const Bytes bytes = rec->bytes_of(h);
+    CHECK(bytes.size() == h.size);
+    // A router's copy: the TTL it decremented, with a valid checksum.
+    auto ip = parse_ipv4(bytes);
+    REQUIRE(ip);
+    CHECK(ip->ttl == 64 - (h.from == 2 ? 1 : 0));
+    CHECK(checksums_valid(bytes));
   }
   // The bulk transfer queues behind the 1 Mbit/s link at r, first in, first out.
   const NodeId r = 2;
@@ -147,7 +153,8 @@ TEST_CASE("journeys, conversations and dialogue lines tie packets to their excha
   CHECK(echo_lines >= 2);
   // find_conversation works from either end.
   const Hop& first = rec->hops()[rec->journeys().front().first_hop];
-  auto p = parse_packet(first.packet->bytes);
+  const Bytes first_bytes = rec->bytes_of(first);
+  auto p = parse_packet(first_bytes);
   REQUIRE(p);
   CHECK(rec->find_conversation("TCP", {p->ip.destination, p->tcp->destination_port},
                                {p->ip.source, p->tcp->source_port}) == first.connection);

@@ -113,7 +113,8 @@ void draw_inspector(ViewState& state) {
               time_text(hop->tx_end).c_str(), time_text(hop->arrival).c_str(), hop->lost ? " (lost)" : "");
   if (hop->queued < hop->start) ImGui::Text("waited in the queue from %s", time_text(hop->queued).c_str());
   ImGui::Separator();
-  const Dissection dissection = dissect(hop->packet->bytes);
+  const Bytes bytes = state.recording->bytes_of(*hop);
+  const Dissection dissection = dissect(bytes);
   // A newly selected packet starts with its application layer (else its top layer) marked.
   if (state.inspected_record != state.selected_record) {
     state.inspected_record = state.selected_record;
@@ -130,7 +131,7 @@ void draw_inspector(ViewState& state) {
   ImGui::EndChild();
   ImGui::Separator();
   ImGui::BeginChild("bytes", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-  state.drawn.hex_lines = draw_hex_dump(hop->packet->bytes, hover.length ? hover : chosen, state.light);
+  state.drawn.hex_lines = draw_hex_dump(bytes, hover.length ? hover : chosen, state.light);
   ImGui::EndChild();
 }
 

@@ -147,7 +147,10 @@ void Recording::add_hop(const PacketTransmitted& tx, std::size_t record) {
   h.protocol = d.protocol;
   h.label = d.summary;
   h.record = record;
-  h.packet = tx.packet;
+  // The bytes are kept once per packet (the recorder's copy from its first hop); a router's
+  // copy differs only by the TTL it decremented, which bytes_of() redoes.
+  auto ip = parse_ipv4(tx.packet->bytes);
+  h.ttl_decrements = ip ? static_cast<std::uint8_t>(Ipv4Header{}.ttl - std::min<std::uint8_t>(ip->ttl, Ipv4Header{}.ttl)) : 0;
   longest_hop_ = std::max(longest_hop_, h.arrival - h.queued);
   hops_.push_back(std::move(h));
   hop_by_record_.push_back(record);
@@ -160,7 +163,9 @@ Result<std::unique_ptr<Recording>> Recording::record(World& world) {
   rec->describe_topology(world);
   // Conversation 0 stands for "none": dialogue lines and hops with no endpoints point at it.
   rec->conversations_.push_back({});
-  rec->recorder_ = std::make_unique<Recorder>(world.sim);
+  // Packet arrivals repeat the transmissions; a transmission's details live in its Hop.
+  rec->recorder_ = std::make_unique<Recorder>(world.sim, std::vector<std::string_view>{"packet.rx"},
+                                              std::vector<std::string_view>{"packet.tx"});
   Recording& r = *rec;
   // Typed observers run before the recorder's generic one, so the record about to be added
   // is at index records().size().
@@ -203,7 +208,7 @@ void Recording::build_journeys(const World& world) {
   }
   for (Journey& j : journeys_) {
     const Hop& last = hops_[j.last_hop];
-    auto p = parse_ipv4(last.packet->bytes);
+    auto p = parse_ipv4(packet(last.uid)->bytes);
     j.delivered = !last.lost && p && world.net.node(last.to).owns(p->destination);
   }
 }
@@ -215,6 +220,14 @@ std::vector<const Hop*> Recording::hops_at(Time t) const {
   for (auto it = first; it != hops_.end() && it->start <= t + longest_hop_; ++it)
     if (it->queued <= t && t < it->arrival) out.push_back(&*it);
   return out;
+}
+
+Bytes Recording::bytes_of(const Hop& hop) const {
+  PacketPtr first = packet(hop.uid);
+  if (!first) return {};
+  Bytes bytes = first->bytes;
+  for (int i = 0; i < hop.ttl_decrements; ++i) decrement_ttl(bytes);
+  return bytes;
 }
 
 const Hop* Recording::hop_of_record(std::size_t record) const {

@@ -62,7 +62,7 @@ struct Hop {
   std::string protocol;          // "SMTP", "DNS", ... (the dissector's)
   std::string label;             // "MAIL FROM:<alice@crepes.fr>", "A? mail.hamburger.edu"
   std::size_t record = 0;        // index of its packet.tx record
-  PacketPtr packet;              // its bytes on this link (a router has decremented the TTL)
+  std::uint8_t ttl_decrements = 0;  // routers it has crossed: its bytes are Recording::bytes_of
 };
 
 // A packet end to end, from the host that sent it to the last node it reached.
@@ -114,7 +114,9 @@ class Recording {
   const std::vector<Conversation>& conversations() const { return conversations_; }  // [0] is "none"
   const std::vector<DialogueLine>& dialogue() const { return dialogue_; }
   const std::vector<TraceRecord>& records() const { return recorder_->records(); }
+  // A packet's bytes as first sent, and as on a given hop (after the routers' TTL decrements).
   PacketPtr packet(std::uint64_t uid) const { return recorder_->packet(static_cast<std::int64_t>(uid)); }
+  Bytes bytes_of(const Hop& hop) const;
   Time end() const { return end_; }
   std::string scenario_name() const { return scenario_name_; }
 
