@@ -255,11 +255,18 @@ void draw_canvas(ViewState& state) {
   for (const Drop& drop : rec.drops()) {
     const double age = static_cast<double>((state.now - drop.time).ns) / 1e9;
     if (age < 0 || age > visible_s) continue;
+    // Where it died: a full queue at the link's head, a loss where it would have arrived, a
+    // failed link half-way, anything else (no route, TTL) at the node.
     ImVec2 p = at(state.positions[drop.node]);
     if (drop.link) {
       const LinkInfo& l = rec.links()[*drop.link];
       const NodeId other = l.ends[0] == drop.node ? l.ends[1] : l.ends[0];
-      p = lerp(p, at(state.positions[other]), 0.5f);
+      const ImVec2 far = at(state.positions[other]);
+      const float len = std::max(1.0f, std::hypot(far.x - p.x, far.y - p.y));
+      const float along = drop.reason == "queue-full" ? (node_r + 14) / len
+                          : drop.reason == "link-down" ? 0.5f
+                                                       : 1.0f - (node_r + 14) / len;
+      p = lerp(p, far, std::clamp(along, 0.0f, 1.0f));
     }
     const float s = 8;
     ++state.drawn.drops;

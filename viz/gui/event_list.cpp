@@ -32,8 +32,10 @@ std::string canonical(std::string name) {
   return name;
 }
 
-std::string protocol_of(const TraceRecord& r, const Hop* hop) {
+std::string protocol_of(const Recording& rec, std::size_t index, const TraceRecord& r, const Hop* hop) {
   if (hop) return hop->protocol;
+  if (r.kind == "packet.drop")
+    if (const Drop* drop = rec.drop_of_record(index)) return drop->protocol;
   if (r.kind == "app.message")
     for (const TraceField& f : r.fields)
       if (f.key == "protocol") return canonical(std::get<std::string>(f.value));
@@ -89,7 +91,7 @@ void draw_event_list(ViewState& state) {
     if (!listed(r)) continue;
     const Hop* hop = r.kind == "packet.tx" ? rec.hop_of_record(i) : nullptr;
     if (packets_only && !hop) continue;
-    if (state.hidden_protocols.count(protocol_of(r, hop))) continue;
+    if (state.hidden_protocols.count(protocol_of(rec, i, r, hop))) continue;
     if (!state.host_filter.empty()) {
       const bool match = r.node.find(state.host_filter) != std::string::npos ||
                          (hop && rec.nodes()[hop->to].name.find(state.host_filter) != std::string::npos);
@@ -139,7 +141,7 @@ void draw_event_list(ViewState& state) {
       ImGui::TableNextColumn();
       if (row.hop) ImGui::TextUnformatted(rec.nodes()[row.hop->to].name.c_str());
       ImGui::TableNextColumn();
-      const std::string protocol = protocol_of(r, row.hop);
+      const std::string protocol = protocol_of(rec, row.record, r, row.hop);
       ImGui::PushStyleColor(ImGuiCol_Text, protocol_color(protocol, state.light));
       ImGui::TextUnformatted(protocol.c_str());
       ImGui::PopStyleColor();

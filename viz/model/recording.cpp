@@ -172,7 +172,8 @@ Result<std::unique_ptr<Recording>> Recording::record(World& world) {
   world.sim.trace().subscribe<PacketTransmitted>(
       [&r](const PacketTransmitted& e) { r.add_hop(e, r.recorder_->records().size()); });
   world.sim.trace().subscribe<PacketDropped>([&r, &world](const PacketDropped& e) {
-    Drop d{world.sim.now(), e.node->id(), std::nullopt, e.reason, e.packet->uid, r.recorder_->records().size()};
+    Drop d{world.sim.now(), e.node->id(), std::nullopt, e.reason, e.packet->uid, r.recorder_->records().size(),
+           classify(e.packet->bytes).protocol};
     if (e.link) d.link = e.link->id();
     r.drops_.push_back(std::move(d));
   });
@@ -234,6 +235,12 @@ const Hop* Recording::hop_of_record(std::size_t record) const {
   auto it = std::lower_bound(hop_by_record_.begin(), hop_by_record_.end(), record);
   if (it == hop_by_record_.end() || *it != record) return nullptr;
   return &hops_[static_cast<std::size_t>(it - hop_by_record_.begin())];
+}
+
+const Drop* Recording::drop_of_record(std::size_t record) const {
+  auto it = std::lower_bound(drops_.begin(), drops_.end(), record,
+                             [](const Drop& d, std::size_t value) { return d.record < value; });
+  return it != drops_.end() && it->record == record ? &*it : nullptr;
 }
 
 std::optional<Time> Recording::next_event_after(Time t) const {

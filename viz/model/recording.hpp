@@ -82,6 +82,7 @@ struct Drop {
   std::string reason;
   std::uint64_t uid = 0;
   std::size_t record = 0;
+  std::string protocol;  // the dropped packet's, as the dissector names it
 };
 
 // A conversation between two endpoints (a TCP connection or a UDP exchange), named as tshark's
@@ -128,6 +129,7 @@ class Recording {
   std::size_t records_until(Time t) const { return recorder_->index_after(t); }
   // The hop transmitted by packet.tx record `record`, if it is one.
   const Hop* hop_of_record(std::size_t record) const;
+  const Drop* drop_of_record(std::size_t record) const;
   // The time of the first event after `t` (for "step"), or nullopt at the end.
   std::optional<Time> next_event_after(Time t) const;
   std::optional<Time> previous_event_before(Time t) const;
