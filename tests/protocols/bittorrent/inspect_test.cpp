@@ -6,55 +6,32 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/scenario/loader.hpp"
+#include "tests/protocols/inspect_support.hpp"
 
-#ifndef WIRESIM_SOURCE_DIR
-#define WIRESIM_SOURCE_DIR "/work/main"
-#endif
 
 using namespace wiresim;
-using Json = nlohmann::ordered_json;
+using namespace wiresim::inspect_test;
 
 namespace {
-
-std::unique_ptr<World> load_swarm() {
-  auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/p2p/small-swarm.toml");
-  REQUIRE_MESSAGE(w.ok(), w.error());
-  return std::move(*w);
-}
-
-void run_to(World& w, std::int64_t ms) { w.sim.run_until(Time{} + milliseconds(ms)); }
-
-// The inspect() of the (only) app on `host`.
-Json inspect_on(const World& w, const std::string& host) {
-  for (std::size_t i = 0; i < w.apps.size(); ++i) {
-    if (w.net.node(w.app_hosts[i]).name() != host) continue;
-    Json j = Json::object();
-    w.apps[i]->inspect(j);
-    return j;
-  }
-  FAIL("no app on " << host);
-  return {};
-}
 
 const char* const Leechers[] = {"peer-a", "peer-b", "peer-c", "peer-d", "peer-e", "peer-f", "peer-g", "peer-h"};
 
 }  // namespace
 
 TEST_CASE("bt-peer inspect: a piece map with 0s and 1s mid-download, all 1s at the end") {
-  auto world = load_swarm();
+  auto world = load_bundled("p2p/small-swarm");
   run_to(*world, 200);
-  Json a = inspect_on(*world, "peer-a");
+  Json a = inspect_app(*world, "peer-a");
   CHECK(a.at("app") == "bt-peer");
   CHECK(a.at("torrent") == "lecture.mp4");
   CHECK(a.at("state") == "not started");  // starts at 0.5 s
   CHECK_FALSE(a.contains("pieces"));
-  Json seed = inspect_on(*world, "seed");
+  Json seed = inspect_app(*world, "seed");
   CHECK(seed.at("state") == "seeding");
   CHECK(seed.at("pieces") == std::string(64, '1'));  // 4 MiB in 64 KiB pieces
 
   run_to(*world, 6000);
-  a = inspect_on(*world, "peer-a");
+  a = inspect_app(*world, "peer-a");
   CHECK(a.at("state") == "leeching");
   const std::string pieces = a.at("pieces").get<std::string>();
   CHECK(pieces.size() == 64);
@@ -68,7 +45,7 @@ TEST_CASE("bt-peer inspect: a piece map with 0s and 1s mid-download, all 1s at t
   run_to(*world, 60'000);
   for (const char* host : Leechers) {
     CAPTURE(host);
-    const Json p = inspect_on(*world, host);
+    const Json p = inspect_app(*world, host);
     CHECK(p.at("state") == "seeding");
     CHECK(p.at("pieces") == std::string(64, '1'));
     CHECK(p.at("have") == 64);
@@ -76,9 +53,9 @@ TEST_CASE("bt-peer inspect: a piece map with 0s and 1s mid-download, all 1s at t
 }
 
 TEST_CASE("bt-peer inspect: each connection's choke and interest flags, from both ends") {
-  auto world = load_swarm();
+  auto world = load_bundled("p2p/small-swarm");
   run_to(*world, 6000);
-  const Json a = inspect_on(*world, "peer-a");
+  const Json a = inspect_app(*world, "peer-a");
   REQUIRE_FALSE(a.at("connections").empty());
   const Json* to_seed = nullptr;
   for (const Json& c : a.at("connections")) {
@@ -94,7 +71,7 @@ TEST_CASE("bt-peer inspect: each connection's choke and interest flags, from bot
   CHECK(to_seed->at("peer_has") == 64);
 
   // The same connection seen from the seed: it never downloads, and peer-a is interested.
-  const Json seed = inspect_on(*world, "seed");
+  const Json seed = inspect_app(*world, "seed");
   const Json* to_a = nullptr;
   for (const Json& c : seed.at("connections"))
     if (c.at("peer") == "peer-a") to_a = &c;
@@ -108,9 +85,9 @@ TEST_CASE("bt-peer inspect: each connection's choke and interest flags, from bot
 }
 
 TEST_CASE("bt-tracker inspect: the swarm's members with their last event and bytes left") {
-  auto world = load_swarm();
+  auto world = load_bundled("p2p/small-swarm");
   run_to(*world, 6000);
-  Json torrent = inspect_on(*world, "tracker.example.com").at("tracker").at("torrents").at("lecture.mp4");
+  Json torrent = inspect_app(*world, "tracker.example.com").at("tracker").at("torrents").at("lecture.mp4");
   CHECK(torrent.at("seeds") == 1);  // the report's part is kept
   Json peers = torrent.at("peers");
   REQUIRE(peers.size() == 9);
@@ -129,7 +106,7 @@ TEST_CASE("bt-tracker inspect: the swarm's members with their last event and byt
   CHECK(peers[1].at("last_announce_s").get<double>() > 0.5);
 
   run_to(*world, 60'000);
-  torrent = inspect_on(*world, "tracker.example.com").at("tracker").at("torrents").at("lecture.mp4");
+  torrent = inspect_app(*world, "tracker.example.com").at("tracker").at("torrents").at("lecture.mp4");
   CHECK(torrent.at("seeds") == 9);
   peers = torrent.at("peers");
   REQUIRE(peers.size() == 9);

@@ -5,35 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/scenario/loader.hpp"
+#include "tests/protocols/inspect_support.hpp"
 
-#ifndef WIRESIM_SOURCE_DIR
-#define WIRESIM_SOURCE_DIR "/work/main"
-#endif
 
 using namespace wiresim;
-using Json = nlohmann::ordered_json;
+using namespace wiresim::inspect_test;
 
 namespace {
-
-std::unique_ptr<World> load_dns(const std::string& scenario) {
-  auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/dns/" + scenario + ".toml");
-  REQUIRE_MESSAGE(w.ok(), w.error());
-  return std::move(*w);
-}
-
-void run_to(World& w, std::int64_t ms) { w.sim.run_until(Time{} + milliseconds(ms)); }
-
-Json inspect_app(const World& w, const std::string& host, const std::string& app) {
-  for (std::size_t i = 0; i < w.apps.size(); ++i) {
-    if (w.net.node(w.app_hosts[i]).name() != host) continue;
-    Json j = Json::object();
-    w.apps[i]->inspect(j);
-    if (j.value("app", "") == app) return j;
-  }
-  FAIL("no " << app << " app on " << host);
-  return {};
-}
 
 Json report_app(const World& w, const std::string& host, const std::string& app) {
   for (std::size_t i = 0; i < w.apps.size(); ++i) {
@@ -46,12 +24,6 @@ Json report_app(const World& w, const std::string& host, const std::string& app)
   return {};
 }
 
-Json inspect_services(const World& w) {
-  Json j = Json::object();
-  w.for_each_service([&](const WorldService& s) { s.inspect(j); });
-  return j;
-}
-
 // The cache entry for `name` and `type` ("A", "NXDOMAIN"), or null.
 Json entry(const Json& cache, const std::string& name, const std::string& type) {
   for (const Json& e : cache)
@@ -62,7 +34,7 @@ Json entry(const Json& cache, const std::string& name, const std::string& type) 
 }  // namespace
 
 TEST_CASE("dns-resolver inspect: the cached record's TTL left counts down with simulated time") {
-  auto world = load_dns("cache-cold-warm");
+  auto world = load_bundled("dns/cache-cold-warm");
   run_to(*world, 1500);  // the cold lookup at 1 s filled the cache
   const Json early = entry(inspect_app(*world, "campus-dns", "dns-resolver").at("cache"), "www.hamburger.edu.", "A");
   REQUIRE(early.is_object());
@@ -89,7 +61,7 @@ TEST_CASE("dns-resolver inspect: the cached record's TTL left counts down with s
 }
 
 TEST_CASE("dns-resolver inspect keeps its report's counters and reads its cache at the same instant") {
-  auto world = load_dns("cache-cold-warm");
+  auto world = load_bundled("dns/cache-cold-warm");
   run_to(*world, 4000);
   Json inspected = inspect_app(*world, "campus-dns", "dns-resolver");
   Json reported = report_app(*world, "campus-dns", "dns-resolver");
@@ -102,7 +74,7 @@ TEST_CASE("dns-resolver inspect keeps its report's counters and reads its cache 
 }
 
 TEST_CASE("DnsWorld inspect lists alice's stub cache, which the flush empties") {
-  auto world = load_dns("cache-cold-warm");
+  auto world = load_bundled("dns/cache-cold-warm");
   run_to(*world, 500);
   CHECK_FALSE(inspect_services(*world).contains("dns_stubs"));  // no host has looked anything up
 
@@ -132,7 +104,7 @@ TEST_CASE("DnsWorld inspect lists alice's stub cache, which the flush empties") 
 }
 
 TEST_CASE("dns inspect shows a cached NXDOMAIN with the TTL its SOA allows, counting down") {
-  auto world = load_dns("nxdomain-negative-cache");
+  auto world = load_bundled("dns/nxdomain-negative-cache");
   run_to(*world, 1500);
   const Json stub = entry(inspect_services(*world).at("dns_stubs").at("alice").at("cache"), "nosuch.hamburger.edu.",
                           "NXDOMAIN");

@@ -6,42 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sim/scenario/loader.hpp"
+#include "tests/protocols/inspect_support.hpp"
 
-#ifndef WIRESIM_SOURCE_DIR
-#define WIRESIM_SOURCE_DIR "/work/main"
-#endif
 
 using namespace wiresim;
-using Json = nlohmann::ordered_json;
+using namespace wiresim::inspect_test;
 
 namespace {
-
-std::unique_ptr<World> load_email(const std::string& scenario) {
-  auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/email/" + scenario + ".toml");
-  REQUIRE_MESSAGE(w.ok(), w.error());
-  return std::move(*w);
-}
-
-void run_to(World& w, std::int64_t ms) { w.sim.run_until(Time{} + milliseconds(ms)); }
-
-// The inspect() of the app of kind `app` on node `host`.
-Json inspect_app(const World& w, const std::string& host, const std::string& app) {
-  for (std::size_t i = 0; i < w.apps.size(); ++i) {
-    if (w.net.node(w.app_hosts[i]).name() != host) continue;
-    Json j = Json::object();
-    w.apps[i]->inspect(j);
-    if (j.value("app", "") == app) return j;
-  }
-  FAIL("no " << app << " app on " << host);
-  return {};
-}
-
-Json inspect_services(const World& w) {
-  Json j = Json::object();
-  w.for_each_service([&](const WorldService& s) { s.inspect(j); });
-  return j;
-}
 
 const Json* find_agent(const Json& services, const std::string& host) {
   if (!services.contains("mail_agents")) return nullptr;
@@ -53,7 +24,7 @@ const Json* find_agent(const Json& services, const std::string& host) {
 }  // namespace
 
 TEST_CASE("mail-server inspect shows Bob's message in his INBOX, and bob-pc's copy after the POP3 fetch") {
-  auto world = load_email("alice-to-bob");
+  auto world = load_bundled("email/alice-to-bob");
   run_to(*world, 500);
   CHECK(inspect_app(*world, "hamburger-mail", "mail-server").at("mailboxes").at("bob").at("INBOX").empty());
   CHECK(find_agent(inspect_services(*world), "bob-pc") == nullptr);
@@ -87,7 +58,7 @@ TEST_CASE("mail-server inspect shows Bob's message in his INBOX, and bob-pc's co
 }
 
 TEST_CASE("mail-server inspect shows IMAP's \\Seen flag and the new folder another device made") {
-  auto world = load_email("imap-folders-sync");
+  auto world = load_bundled("email/imap-folders-sync");
   run_to(*world, 5500);
   const Json before = inspect_app(*world, "hamburger-mail", "mail-server").at("mailboxes").at("bob");
   REQUIRE(before.at("INBOX").size() == 3);
@@ -112,7 +83,7 @@ TEST_CASE("mail-server inspect shows IMAP's \\Seen flag and the new folder anoth
 }
 
 TEST_CASE("user agent inspect: download-and-delete copies are gone from the server, kept ones are not") {
-  auto world = load_email("pop3-delete-vs-keep");
+  auto world = load_bundled("email/pop3-delete-vs-keep");
   run_to(*world, 6000);  // bob-pc downloaded and deleted "First" and "Second" at 5 s
   CHECK(inspect_app(*world, "hamburger-mail", "mail-server").at("mailboxes").at("bob").at("INBOX").empty());
   const Json early = inspect_services(*world);
@@ -139,7 +110,7 @@ TEST_CASE("user agent inspect: download-and-delete copies are gone from the serv
 }
 
 TEST_CASE("mail-server inspect shows the MTA queue: attempting, then deferred with its next retry") {
-  auto world = load_email("mta-down");
+  auto world = load_bundled("email/mta-down");
   run_to(*world, 1500);  // the first attempt is under way; hamburger-mail's link is down
   Json queue = inspect_app(*world, "crepes-mail", "mail-server").at("queue");
   REQUIRE(queue.size() == 1);
@@ -174,7 +145,7 @@ TEST_CASE("mail-server inspect shows the MTA queue: attempting, then deferred wi
 }
 
 TEST_CASE("webmail inspect shows the logged-in session while the browser is there, and reading sets \\Seen") {
-  auto world = load_email("webmail-vs-desktop");
+  auto world = load_bundled("email/webmail-vs-desktop");
   run_to(*world, 5000);
   CHECK(inspect_app(*world, "hamburger-mail", "webmail").at("sessions").empty());
   // The browser logs in, reads and logs out within a few round trips: look every millisecond.
@@ -201,8 +172,8 @@ TEST_CASE("webmail inspect shows the logged-in session while the browser is ther
 }
 
 TEST_CASE("mail inspect is the same for the same seed at the same instant") {
-  auto a = load_email("imap-folders-sync");
-  auto b = load_email("imap-folders-sync");
+  auto a = load_bundled("email/imap-folders-sync");
+  auto b = load_bundled("email/imap-folders-sync");
   run_to(*a, 9000);
   run_to(*b, 9000);
   CHECK(inspect_app(*a, "hamburger-mail", "mail-server").dump() ==

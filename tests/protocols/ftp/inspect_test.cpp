@@ -7,41 +7,13 @@
 #include <set>
 #include <string>
 
-#include "sim/scenario/loader.hpp"
+#include "tests/protocols/inspect_support.hpp"
 
-#ifndef WIRESIM_SOURCE_DIR
-#define WIRESIM_SOURCE_DIR "/work/main"
-#endif
 
 using namespace wiresim;
-using Json = nlohmann::ordered_json;
+using namespace wiresim::inspect_test;
 
 namespace {
-
-std::unique_ptr<World> load_ftp(const std::string& scenario) {
-  auto w = load_scenario_file(std::string(WIRESIM_SOURCE_DIR) + "/scenarios/ftp/" + scenario + ".toml");
-  REQUIRE_MESSAGE(w.ok(), w.error());
-  return std::move(*w);
-}
-
-void run_to(World& w, std::int64_t ms) { w.sim.run_until(Time{} + milliseconds(ms)); }
-
-Json inspect_server(const World& w, const std::string& host) {
-  for (std::size_t i = 0; i < w.apps.size(); ++i) {
-    if (w.net.node(w.app_hosts[i]).name() != host) continue;
-    Json j = Json::object();
-    w.apps[i]->inspect(j);
-    if (j.value("app", "") == "ftp-server") return j;
-  }
-  FAIL("no ftp-server app on " << host);
-  return {};
-}
-
-Json inspect_services(const World& w) {
-  Json j = Json::object();
-  w.for_each_service([&](const WorldService& s) { s.inspect(j); });
-  return j;
-}
 
 // The bytes done in "RETR /pub/debian.iso 3% (366460 of 10000000 bytes)".
 std::uint64_t bytes_done(const std::string& transfer) {
@@ -53,9 +25,9 @@ std::uint64_t bytes_done(const std::string& transfer) {
 }  // namespace
 
 TEST_CASE("ftp-server inspect shows a passive download in progress, then the session gone after QUIT") {
-  auto world = load_ftp("abort-download");
+  auto world = load_bundled("ftp/abort-download");
   run_to(*world, 3000);  // the 10 MB RETR started at about 1.2 s, over 2 Mbps
-  Json server = inspect_server(*world, "ftp-server");
+  Json server = inspect_app(*world, "ftp-server");
   REQUIRE(server.at("sessions").size() == 1);
   Json s = server.at("sessions")[0];
   CHECK(s.at("client") == "alice-pc");
@@ -76,23 +48,23 @@ TEST_CASE("ftp-server inspect shows a passive download in progress, then the ses
   CHECK(percent.starts_with(std::to_string(at_3s * 100 / 10'000'000) + "% ("));
 
   run_to(*world, 4000);
-  s = inspect_server(*world, "ftp-server").at("sessions")[0];
+  s = inspect_app(*world, "ftp-server").at("sessions")[0];
   CHECK(bytes_done(s.at("transfer").get<std::string>()) > at_3s);
 
   run_to(*world, 12'000);  // ^C at 5 s (ABOR), then ls and quit
-  server = inspect_server(*world, "ftp-server");
+  server = inspect_app(*world, "ftp-server");
   CHECK(server.at("sessions").empty());
   REQUIRE(server.at("transfers").size() == 2);  // the report's part is kept
   CHECK(server.at("transfers")[0].at("outcome") == "aborted");
 }
 
 TEST_CASE("ftp-server inspect shows an active data connection: waiting, connecting, open") {
-  auto world = load_ftp("active-vs-passive");
+  auto world = load_bundled("ftp/active-vs-passive");
   std::set<std::string> data_seen;
   std::string transfer_while_open;
   for (std::int64_t ms = 1000; ms <= 1400; ms += 5) {
     run_to(*world, ms);
-    const Json server = inspect_server(*world, "ftp-server");
+    const Json server = inspect_app(*world, "ftp-server");
     for (const Json& s : server.at("sessions")) {
       const std::string data = s.at("data").get<std::string>();
       data_seen.insert(data);
@@ -109,12 +81,12 @@ TEST_CASE("ftp-server inspect shows an active data connection: waiting, connecti
 }
 
 TEST_CASE("ftp-server inspect follows the working directory through cd and cdup") {
-  auto world = load_ftp("session");
+  auto world = load_bundled("ftp/session");
   std::set<std::string> cwd_seen;
   bool logged_out_seen = false;
   for (std::int64_t ms = 1000; ms <= 3000; ms += 2) {
     run_to(*world, ms);
-    const Json server = inspect_server(*world, "ftp-server");
+    const Json server = inspect_app(*world, "ftp-server");
     for (const Json& s : server.at("sessions")) {
       cwd_seen.insert(s.at("cwd").get<std::string>());
       if (s.at("logged_in") == false) {
@@ -128,7 +100,7 @@ TEST_CASE("ftp-server inspect follows the working directory through cd and cdup"
 }
 
 TEST_CASE("ftp client inspect: what the session waits for and the files it received") {
-  auto world = load_ftp("active-vs-passive");
+  auto world = load_bundled("ftp/active-vs-passive");
   run_to(*world, 1050);
   Json clients = inspect_services(*world).at("ftp_clients");
   REQUIRE(clients.size() == 1);
