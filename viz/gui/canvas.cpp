@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <map>
 
@@ -38,6 +39,24 @@ std::string rate_text(double bps) {
   return text;
 }
 
+// Three or four letters inside a server's tower: MAIL, ROOT, TLD, AUTH (authoritative), RES
+// (resolver), FTP, WEB, TRK (tracker), PEER, ATK (attacker).
+const char* role_tag(Role role) {
+  switch (role) {
+    case Role::MailServer: return "MAIL";
+    case Role::DnsRoot: return "ROOT";
+    case Role::DnsTld: return "TLD";
+    case Role::DnsAuthoritative: return "AUTH";
+    case Role::DnsResolver: return "RES";
+    case Role::FtpServer: return "FTP";
+    case Role::WebServer: return "WEB";
+    case Role::Tracker: return "TRK";
+    case Role::Peer: return "PEER";
+    case Role::Attacker: return "ATK";
+    default: return "";
+  }
+}
+
 // A small pictogram per role: what a student recognises at a glance.
 void draw_node_shape(ImDrawList* d, ImVec2 c, float r, Role role, ImU32 fill, ImU32 line) {
   switch (role) {
@@ -63,14 +82,14 @@ void draw_node_shape(ImDrawList* d, ImVec2 c, float r, Role role, ImU32 fill, Im
       break;
     }
     default: {
-      // Servers: a tower with drive bays; DNS servers a stack of three.
-      const ImVec2 tl(c.x - r * 0.8f, c.y - r), br(c.x + r * 0.8f, c.y + r);
+      // Servers: a tower with a short tag saying which server it is.
+      const ImVec2 tl(c.x - r * 0.9f, c.y - r), br(c.x + r * 0.9f, c.y + r);
       d->AddRectFilled(tl, br, fill, 3);
       d->AddRect(tl, br, line, 3, 0, 2);
-      for (int i = 1; i <= 2; ++i) {
-        const float y = tl.y + (br.y - tl.y) * static_cast<float>(i) / 3;
-        d->AddLine(ImVec2(tl.x + 3, y), ImVec2(br.x - 3, y), line, 1);
-      }
+      const char* tag = role_tag(role);
+      const float size = std::min(ImGui::GetFontSize(), r * 0.75f);
+      const float width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0, tag).x;
+      d->AddText(nullptr, size, ImVec2(c.x - width / 2, c.y - size / 2), line, tag);
       break;
     }
   }

@@ -29,7 +29,7 @@ void draw_help(ViewState& state) {
   ImGui::Separator();
   ImGui::TextUnformatted("Keys");
   static const char* keys[][2] = {
-      {"Space", "play / pause"},        {"Right / Left", "next / previous event"},
+      {"Space", "play / pause"},        {"Right / Left, PgDn / PgUp", "next / previous event (a presenter's remote works)"},
       {"Home / End", "start / end"},    {"Up / Down", "faster / slower (x2)"},
       {"M", "application messages only"}, {"T", "light / dark theme"},
       {"Ctrl + / Ctrl -", "larger / smaller text"}, {"1 .. 5", "Packet, Dialogue, State, TCP, Help"},

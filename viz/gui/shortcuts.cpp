@@ -1,10 +1,10 @@
-// The keyboard, for an instructor who does not want to aim at buttons on a projector.
-// Dear ImGui 1.86 indexes keys by the GLFW backend's key codes.
+// The keyboard, for an instructor who does not want to aim at buttons on a projector. Keys come
+// from a queue the window's key callback fills, not from "is the key down at this frame": a
+// presenter's remote (PageDown, PageUp) or a quick tap presses and releases between two frames.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 
 #include "viz/gui/panels.hpp"
 
@@ -24,46 +24,57 @@ void step_back(ViewState& state) {
   if (auto t = state.recording->previous_event_before(state.now)) state.seek(*t);
 }
 
+void change_text_size(ViewState& state, float by) {
+  state.text_scale = std::clamp(state.text_scale + by, 0.75f, 3.0f);
+  state.want_font_rebuild = true;
+}
+
+void press(ViewState& state, int key, bool ctrl) {
+  if (ctrl) {
+    if (key == GLFW_KEY_EQUAL || key == GLFW_KEY_KP_ADD) change_text_size(state, 0.25f);
+    if (key == GLFW_KEY_MINUS || key == GLFW_KEY_KP_SUBTRACT) change_text_size(state, -0.25f);
+    return;
+  }
+  switch (key) {
+    case GLFW_KEY_SPACE: state.playing = !state.playing; break;
+    case GLFW_KEY_RIGHT:
+    case GLFW_KEY_PAGE_DOWN: step_forward(state); break;
+    case GLFW_KEY_LEFT:
+    case GLFW_KEY_PAGE_UP: step_back(state); break;
+    case GLFW_KEY_HOME:
+      state.playing = false;
+      state.seek(Time{});
+      break;
+    case GLFW_KEY_END: state.seek(state.end()); break;
+    case GLFW_KEY_UP: state.speed = std::min(1000.0, state.speed * 2); break;
+    case GLFW_KEY_DOWN: state.speed = std::max(1e-6, state.speed / 2); break;
+    case GLFW_KEY_M: state.messages_only = !state.messages_only; break;
+    case GLFW_KEY_T:
+      state.light = !state.light;
+      apply_theme(state.light);
+      break;
+    case GLFW_KEY_F1:
+    case GLFW_KEY_H: state.tab = Tab::Help; break;
+    case GLFW_KEY_1: state.tab = Tab::Inspector; break;
+    case GLFW_KEY_2: state.tab = Tab::Dialogue; break;
+    case GLFW_KEY_3: state.tab = Tab::State; break;
+    case GLFW_KEY_4: state.tab = Tab::Tcp; break;
+    case GLFW_KEY_5: state.tab = Tab::Help; break;
+    case GLFW_KEY_0:
+      state.zoom = 1;
+      state.pan_x = state.pan_y = 0;
+      break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 void handle_shortcuts(ViewState& state) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;  // typing in a filter box
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) state.playing = !state.playing;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) step_forward(state);
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) step_back(state);
-  if (ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) {
-    state.playing = false;
-    state.seek(Time{});
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_END, false)) state.seek(state.end());
-  if (ImGui::IsKeyPressed(GLFW_KEY_UP)) state.speed = std::min(1000.0, state.speed * 2);
-  if (ImGui::IsKeyPressed(GLFW_KEY_DOWN)) state.speed = std::max(1e-6, state.speed / 2);
-  if (ImGui::IsKeyPressed(GLFW_KEY_M, false)) state.messages_only = !state.messages_only;
-  if (ImGui::IsKeyPressed(GLFW_KEY_T, false)) {
-    state.light = !state.light;
-    apply_theme(state.light);
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_F1, false) || ImGui::IsKeyPressed(GLFW_KEY_H, false)) state.tab = Tab::Help;
-  const bool ctrl = io.KeyCtrl;
-  if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_EQUAL, false)) {
-    state.text_scale = std::min(3.0f, state.text_scale + 0.25f);
-    state.want_font_rebuild = true;
-  }
-  if (ctrl && ImGui::IsKeyPressed(GLFW_KEY_MINUS, false)) {
-    state.text_scale = std::max(0.75f, state.text_scale - 0.25f);
-    state.want_font_rebuild = true;
-  }
-  if (!ctrl) {
-    const int digits[] = {GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5};
-    const Tab tabs[] = {Tab::Inspector, Tab::Dialogue, Tab::State, Tab::Tcp, Tab::Help};
-    for (int i = 0; i < 5; ++i)
-      if (ImGui::IsKeyPressed(digits[i], false)) state.tab = tabs[i];
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_0, false)) {
-    state.zoom = 1;
-    state.pan_x = state.pan_y = 0;
-  }
+  std::vector<ViewState::KeyPress> keys;
+  keys.swap(state.pending_keys);
+  if (ImGui::GetIO().WantTextInput) return;  // typing in a filter box
+  for (const ViewState::KeyPress& k : keys) press(state, k.key, (k.mods & GLFW_MOD_CONTROL) != 0);
 }
 
 }  // namespace wiresim::viz

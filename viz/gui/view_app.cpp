@@ -265,6 +265,12 @@ int run_view(const ViewOptions& options) {
   apply_theme(state.light);
   ImGui::GetStyle().ScaleAllSizes(state.text_scale);
   build_fonts(state.text_scale);
+  // Our key callback first: Dear ImGui's, installed next, calls it after its own work.
+  glfwSetWindowUserPointer(window, &state);
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int mods) {
+    if (action == GLFW_PRESS || action == GLFW_REPEAT)
+      static_cast<ViewState*>(glfwGetWindowUserPointer(w))->pending_keys.push_back({key, mods});
+  });
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 130");
 

@@ -90,6 +90,12 @@ struct ViewState {
 
   FrameStats drawn;  // reset at the start of every frame
 
+  // Keys pressed since the last frame, in order (the window's key callback adds them).
+  struct KeyPress {
+    int key, mods;
+  };
+  std::vector<KeyPress> pending_keys;
+
   Time end() const;
   // Moves the cursor; clamps to the run.
   void seek(Time t);
