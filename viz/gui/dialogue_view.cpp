@@ -54,9 +54,14 @@ void draw_transcript(ViewState& state, const std::vector<const Journey*>& journe
       any = true;
       ++state.drawn.dialogue_lines;
       const std::string text = line.speaker + ": " + line.text;
-      if (line.time > state.now) ImGui::TextColored(faint, "%s", text.c_str());
-      else ImGui::TextColored(line.speaker == "S" ? ImVec4(0.45f, 0.75f, 1, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text],
-                              "%s", text.c_str());
+      if (line.time > state.now) {
+        ImGui::TextColored(faint, "%s", text.c_str());
+      } else {
+        ImGui::TextColored(line.speaker == "S" ? ImVec4(0.45f, 0.75f, 1, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text],
+                           "%s", text.c_str());
+        // While playing, the latest line stays in view.
+        if (state.playing && state.follow_cursor) ImGui::SetScrollHereY(0.8f);
+      }
     }
   }
   // No application lines (a UDP exchange such as DNS, or a whole exchange): the packets' own
@@ -145,8 +150,10 @@ void draw_ladder(ViewState& state, const std::vector<const Journey*>& journeys, 
         mouse.y < y1 && mouse.x > left && mouse.x < right)
       state.selected_record = first.record;
   }
-  // The cursor: everything above the line has happened.
+  // The cursor: everything above the line has happened. While playing, it stays in view.
   d->AddLine(ImVec2(origin.x, cursor_y + 3), ImVec2(right + 30, cursor_y + 3), 0xff00a0ff, 1.5f);
+  if (state.playing && state.follow_cursor)
+    ImGui::SetScrollY(std::max(0.0f, cursor_y - origin.y + ImGui::GetScrollY() - ImGui::GetWindowHeight() * 0.7f));
   ImGui::Dummy(ImVec2(width, height + line_h * 1.3f));
 }
 
