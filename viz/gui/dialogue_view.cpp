@@ -153,7 +153,7 @@ void draw_ladder(ViewState& state, const std::vector<const Journey*>& journeys, 
   // The cursor: everything above the line has happened. While playing, it stays in view.
   d->AddLine(ImVec2(origin.x, cursor_y + 3), ImVec2(right + 30, cursor_y + 3), 0xff00a0ff, 1.5f);
   if (state.playing && state.follow_cursor)
-    ImGui::SetScrollY(std::max(0.0f, cursor_y - origin.y + ImGui::GetScrollY() - ImGui::GetWindowHeight() * 0.7f));
+    ImGui::SetScrollY(std::max(0.0f, cursor_y - origin.y - ImGui::GetWindowHeight() * 0.7f));
   ImGui::Dummy(ImVec2(width, height + line_h * 1.3f));
 }
 
