@@ -117,3 +117,72 @@ TEST_CASE("a flow-level swarm that carries the bytes delivers the whole file to 
     CHECK(r.simulated_s >= r.theory.seconds);
   }
 }
+
+TEST_CASE("a running sweep hands out its chart: theory first, then each point as it finishes") {
+  auto world = load_scenario_text(R"([scenario]
+name = "live"
+[distribution]
+file = "1Gbit"
+piece_length = "4MiB"
+server_upload = "30Mbps"
+download = "2Mbps"
+peer_upload = "700kbps"
+peers = [1, 5, 20]
+modes = ["client-server", "p2p-ideal"]
+)", "live.toml");
+  REQUIRE(world);
+  std::vector<std::vector<Chart>> seen;
+  ExperimentOptions options;
+  options.threads = 2;
+  options.write_files = false;
+  options.on_charts = [&](const std::vector<Chart>& charts) { seen.push_back(charts); };
+  auto outcome = (*world)->experiment->run(options);
+  REQUIRE(outcome);
+  CHECK(outcome->files.empty());  // the view only draws
+  // The first call comes before any simulation: theory lines, no points.
+  REQUIRE(seen.size() == 1 + 6);
+  // (simulated points, theory lines) in the one chart (one file size, one server upload).
+  auto points = [](const std::vector<Chart>& charts) {
+    std::size_t simulated = 0, lines = 0;
+    for (const ChartSeries& s : charts.at(0).series) {
+      if (s.line) ++lines;
+      else simulated += s.points.size();
+    }
+    return std::pair{simulated, lines};
+  };
+  CHECK(points(seen.front()) == std::pair<std::size_t, std::size_t>{0, 2});  // D_cs and D_p2p
+  for (std::size_t i = 1; i < seen.size(); ++i) CHECK(points(seen[i]).first == i);
+  CHECK(seen.back().at(0).log_x);
+  // Client-server's last point sits on its theory line (N F / us for N = 20 is 666.7 s).
+  for (const ChartSeries& s : seen.back().at(0).series)
+    if (!s.line && s.label.starts_with("client-server"))
+      for (auto [n, t] : s.points)
+        if (n == 20) CHECK(t == doctest::Approx(666.7).epsilon(0.01));
+}
+
+TEST_CASE("a cancelled sweep starts no more simulations") {
+  auto world = load_scenario_text(R"([scenario]
+name = "cancel"
+[distribution]
+file = "1Gbit"
+server_upload = "30Mbps"
+download = "2Mbps"
+peer_upload = "700kbps"
+peers = [1, 2, 3, 4, 5, 6]
+modes = ["client-server"]
+)", "cancel.toml");
+  REQUIRE(world);
+  std::atomic<bool> cancel{false};
+  std::size_t done = 0;
+  ExperimentOptions options;
+  options.threads = 1;
+  options.write_files = false;
+  options.cancel = &cancel;
+  options.on_progress = [&](std::size_t finished, std::size_t) {
+    done = finished;
+    if (finished == 2) cancel = true;
+  };
+  auto outcome = (*world)->experiment->run(options);
+  CHECK(!outcome);
+  CHECK(done == 2);
+}
