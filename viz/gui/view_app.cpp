@@ -238,11 +238,11 @@ int run_view(const ViewOptions& options) {
   if (options.conversation) state.conversation = *options.conversation;
   select_named(state);
 
-  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); });
   if (!glfwInit()) {
     std::fprintf(stderr, "wiresim gui: no display (set DISPLAY, or run it under xvfb-run)\n");
     return 2;
   }
+  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "wiresim gui: GLFW error %d: %s\n", code, text); });
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   GLFWwindow* window = glfwCreateWindow(options.width, options.height, "wiresim", nullptr, nullptr);
