@@ -13,11 +13,6 @@ namespace wiresim::viz {
 
 namespace {
 
-struct Row {
-  std::size_t record;
-  const Hop* hop;  // null for events that are not packets
-};
-
 // Packet arrivals repeat what the transmission row says; they are left out.
 bool listed(const TraceRecord& r) { return r.kind != "packet.rx"; }
 
@@ -50,8 +45,10 @@ void draw_event_list(ViewState& state) {
   ImGui::TextUnformatted("Events");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(160 * state.text_scale);
-  static char host[64] = "";
-  if (host[0] == 0 && !state.host_filter.empty()) std::snprintf(host, sizeof host, "%s", state.host_filter.c_str());
+  // The filter lives in the state (the canvas and the State tab use it too); Dear ImGui edits
+  // a copy while the box is active.
+  char host[64];
+  std::snprintf(host, sizeof host, "%s", state.host_filter.c_str());
   if (ImGui::InputTextWithHint("##host", "host filter", host, sizeof host)) state.host_filter = host;
   ImGui::SameLine();
   if (ImGui::Button("Protocols...")) ImGui::OpenPopup("protocols");
@@ -66,45 +63,35 @@ void draw_event_list(ViewState& state) {
     ImGui::EndPopup();
   }
   ImGui::SameLine();
-  static bool packets_only = false;
-  ImGui::Checkbox("packets only", &packets_only);
+  ImGui::Checkbox("packets only", &state.packets_only);
   ImGui::SameLine();
   ImGui::Checkbox("follow", &state.follow_cursor);
 
   // The rows up to the cursor that pass the filters. While time only moves forward with the
   // same filters, the new records are appended; anything else rebuilds the list.
-  static std::vector<Row> rows;
-  static std::size_t built_until = 0;
-  static std::string built_filter;
-  static std::set<std::string> built_hidden;
-  static bool built_packets_only = false;
-  static const Recording* built_of = nullptr;
+  ViewState::EventRows& rows = state.event_rows;
   const std::size_t until = rec.records_until(state.now);
-  if (until < built_until || built_of != &rec || built_filter != state.host_filter ||
-      built_hidden != state.hidden_protocols || built_packets_only != packets_only) {
-    rows.clear();
-    built_until = 0;
+  if (until < rows.built_until || rows.host_filter != state.host_filter ||
+      rows.hidden_protocols != state.hidden_protocols || rows.packets_only != state.packets_only) {
+    rows = {{}, 0, state.host_filter, state.hidden_protocols, state.packets_only};
   }
   const auto& records = rec.records();
-  for (std::size_t i = built_until; i < until; ++i) {
+  for (std::size_t i = rows.built_until; i < until; ++i) {
     const TraceRecord& r = records[i];
     if (!listed(r)) continue;
     const Hop* hop = r.kind == "packet.tx" ? rec.hop_of_record(i) : nullptr;
-    if (packets_only && !hop) continue;
+    if (state.packets_only && !hop) continue;
     if (state.hidden_protocols.count(protocol_of(rec, i, r, hop))) continue;
     if (!state.host_filter.empty()) {
       const bool match = r.node.find(state.host_filter) != std::string::npos ||
                          (hop && rec.nodes()[hop->to].name.find(state.host_filter) != std::string::npos);
       if (!match) continue;
     }
-    rows.push_back({i, hop});
+    rows.records.push_back(i);
   }
-  built_until = until;
-  built_of = &rec;
-  built_filter = state.host_filter;
-  built_hidden = state.hidden_protocols;
-  built_packets_only = packets_only;
-  state.drawn.event_rows = rows.size();
+  rows.built_until = until;
+
+  state.drawn.event_rows = rows.records.size();
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable;
   if (!ImGui::BeginTable("event-table", 6, flags)) return;
@@ -117,20 +104,21 @@ void draw_event_list(ViewState& state) {
   ImGui::TableSetupColumn("Summary", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableHeadersRow();
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(rows.size()));
+  clipper.Begin(static_cast<int>(rows.records.size()));
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const Row& row = rows[static_cast<std::size_t>(i)];
-      const TraceRecord& r = rec.records()[row.record];
+      const std::size_t index = rows.records[static_cast<std::size_t>(i)];
+      const TraceRecord& r = rec.records()[index];
+      const Hop* hop = r.kind == "packet.tx" ? rec.hop_of_record(index) : nullptr;
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      const bool selected = state.selected_record == row.record;
+      const bool selected = state.selected_record == index;
       const std::string time = time_text(r.time);
       ImGui::PushID(i);
       if (ImGui::Selectable(time.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
-        state.selected_record = row.record;
-        if (row.hop) {
-          state.conversation = row.hop->connection;
+        state.selected_record = index;
+        if (hop) {
+          state.conversation = hop->connection;
           state.exchange.clear();
         }
         if (state.tab != Tab::Dialogue && state.tab != Tab::State) state.tab = Tab::Inspector;
@@ -139,23 +127,22 @@ void draw_event_list(ViewState& state) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(r.node.c_str());
       ImGui::TableNextColumn();
-      if (row.hop) ImGui::TextUnformatted(rec.nodes()[row.hop->to].name.c_str());
+      if (hop) ImGui::TextUnformatted(rec.nodes()[hop->to].name.c_str());
       ImGui::TableNextColumn();
-      const std::string protocol = protocol_of(rec, row.record, r, row.hop);
+      const std::string protocol = protocol_of(rec, index, r, hop);
       ImGui::PushStyleColor(ImGuiCol_Text, protocol_color(protocol, state.light));
       ImGui::TextUnformatted(protocol.c_str());
       ImGui::PopStyleColor();
       ImGui::TableNextColumn();
-      if (row.hop) ImGui::Text("%u", row.hop->size);
+      if (hop) ImGui::Text("%u", hop->size);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.hop ? row.hop->label.c_str() : r.text.c_str());
+      ImGui::TextUnformatted(hop ? hop->label.c_str() : r.text.c_str());
     }
   }
   // Follow the cursor: the latest rows stay in view whenever time moves.
-  static Time followed{-1};
-  if (state.follow_cursor && followed != state.now) {
+  if (state.follow_cursor && state.event_list_followed != state.now) {
     ImGui::SetScrollHereY(1.0f);
-    followed = state.now;
+    state.event_list_followed = state.now;
   }
   ImGui::EndTable();
 }

@@ -68,13 +68,10 @@ void draw_time_control(ViewState& state) {
   // pixel columns are computed once per bar width: runs have hundreds of thousands of packets.
   const ImVec2 bar_min = ImGui::GetItemRectMin(), bar_max = ImGui::GetItemRectMax();
   const int width = static_cast<int>(bar_max.x - bar_min.x);
-  static std::vector<int> columns;
-  static int columns_width = -1;
-  static const Recording* columns_of = nullptr;
-  if (width != columns_width || columns_of != &rec) {
+  std::vector<int>& columns = state.seek_ticks;
+  if (width != state.seek_ticks_width) {
     columns.clear();
-    columns_width = width;
-    columns_of = &rec;
+    state.seek_ticks_width = width;
     for (const Journey& j : rec.journeys()) {
       const int x = end_s > 0 ? static_cast<int>(width * (static_cast<double>(j.sent.ns) / 1e9 / end_s)) : 0;
       if (columns.empty() || x != columns.back()) columns.push_back(x);

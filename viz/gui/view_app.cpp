@@ -28,7 +28,7 @@ constexpr float BaseFontSize = 16.0f;
 void build_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  static ImVector<ImWchar> ranges;
+  static ImVector<ImWchar> ranges;  // the atlas keeps a pointer to it until the next build
   ranges.clear();
   ImFontGlyphRangesBuilder builder;
   builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
@@ -107,9 +107,8 @@ void draw_frame(ViewState& state) {
                                    {Tab::Help, "Help", draw_help}};
     // A tab the program asks for (an option, a shortcut, a click in the event list) takes
     // Dear ImGui a frame or two to select; meanwhile the visible tab does not overrule it.
-    static std::optional<Tab> shown;
-    static int settling = 0;
-    if (state.tab != shown && settling == 0) settling = 3;
+    int& settling = state.tab_settling;
+    if (state.tab != state.shown_tab && settling == 0) settling = 3;
     std::optional<Tab> visible;
     for (const TabInfo& t : tabs) {
       const ImGuiTabItemFlags flags = settling > 0 && state.tab == t.tab ? ImGuiTabItemFlags_SetSelected : 0;
@@ -125,7 +124,7 @@ void draw_frame(ViewState& state) {
     } else if (visible) {
       state.tab = *visible;  // the user clicked a tab
     }
-    shown = visible;
+    state.shown_tab = visible;
     ImGui::EndTabBar();
   }
   ImGui::EndChild();

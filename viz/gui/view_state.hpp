@@ -90,6 +90,22 @@ struct ViewState {
 
   FrameStats drawn;  // reset at the start of every frame
 
+  // What the panels keep between frames: derived from the recording, never model state.
+  struct EventRows {
+    std::vector<std::size_t> records;  // the listed records up to built_until, filtered
+    std::size_t built_until = 0;
+    std::string host_filter;           // the filters they were built with
+    std::set<std::string> hidden_protocols;
+    bool packets_only = false;
+  };
+  EventRows event_rows;
+  bool packets_only = false;            // the event list lists packets only
+  std::optional<Time> event_list_followed;  // the cursor the event list last scrolled to
+  std::vector<int> seek_ticks;          // pixel columns of the seek bar's ticks...
+  int seek_ticks_width = -1;            // ...for this bar width
+  std::optional<Tab> shown_tab;         // the tab Dear ImGui showed last frame
+  int tab_settling = 0;                 // frames left for a requested tab to become selected
+
   // Keys pressed since the last frame, in order (the window's key callback adds them).
   struct KeyPress {
     int key, mods;
