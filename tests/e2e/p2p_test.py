@@ -104,13 +104,12 @@ check(list(rows[0].keys())[:5] == ["N", "u_bps", "mode", "theory_s", "simulated_
       "the CSV starts with N,u_bps,mode,theory_s,simulated_s")
 scenario = write(out, "swarm-ci.toml", open(scenario).read().replace("[10, 100, 1000]", "[10, 100]")
                  .replace('["client-server", "p2p-ideal"]', '["bittorrent"]').replace('"textbook"', '"swarm"')
-                 .replace("{ client-server = 0.01, p2p-ideal = 0.02 }", "{ bittorrent = 0.30 }"))
+                 .replace("{ client-server = 0.01, p2p-ideal = 0.02 }", "{ bittorrent = 0.25 }"))
 r = run([wiresim, "run", scenario, "--out", out, "-q"])
 print(r.stdout)
 rows += list(csv.DictReader(open(os.path.join(out, "swarm.csv"))))
 F, us, d = 15e9, 30e6, 2e6
-# The goal for BitTorrent is 25%; the N = 100 swarm with u = 700 kbps is at 26.4% today
-# (docs/p2p.md), so that one case is held to 30% until the gap is closed.
+# BitTorrent is held to the issue's 25% (N = 1,000 is left out here: minutes per swarm).
 for mode, tolerance, count in (("client-server", 0.01, 9), ("p2p-ideal", 0.02, 9), ("bittorrent", 0.25, 6)):
     cases = [row for row in rows if row["mode"] == mode]
     check(len(cases) == count, f"{mode}: {count} cases of the textbook's chart ({len(cases)})")
@@ -118,7 +117,7 @@ for mode, tolerance, count in (("client-server", 0.01, 9), ("p2p-ideal", 0.02, 9
         n, u = int(row["N"]), float(row["u_bps"])
         theory = max(n * F / us, F / d) if mode == "client-server" else max(F / us, F / d, n * F / (us + n * u))
         check(abs(float(row["theory_s"]) - theory) < 0.01, f"{mode} N={n} u={u:.0f}: theory {theory:.1f} s")
-        allowed = 0.30 if mode == "bittorrent" and n == 100 and u == 700e3 else tolerance
+        allowed = tolerance
         simulated = float(row["simulated_s"] or "nan")
         check(0 <= simulated / theory - 1 <= allowed,
               f"{mode} N={n} u={u:.0f}: simulated {simulated:.1f} s within {allowed:.0%} above {theory:.1f} s")
