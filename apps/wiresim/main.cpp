@@ -312,21 +312,20 @@ int gui_command(const GuiArgs& args) {
   options.host = args.host;
   options.exchange = args.exchange;
   options.max_wait_s = args.max_wait;
-  if (!args.at.empty()) {
-    auto d = parse_duration(args.at);
+  // An instant of the run given on the command line ("1.5s"); nullopt after saying why not.
+  auto instant = [](const char* option, const std::string& text) -> std::optional<Time> {
+    auto d = parse_duration(text);
     if (!d) {
-      std::cerr << "wiresim: --at: " << d.error() << "\n";
-      return ExitUsage;
+      std::cerr << "wiresim: " << option << ": " << d.error() << "\n";
+      return std::nullopt;
     }
-    options.at = Time{} + *d;
-  }
+    return Time{} + *d;
+  };
+  if (!args.at.empty() && !(options.at = instant("--at", args.at))) return ExitUsage;
   for (const std::string& visit : args.visits) {
-    auto d = parse_duration(visit);
-    if (!d) {
-      std::cerr << "wiresim: --visit: " << d.error() << "\n";
-      return ExitUsage;
-    }
-    options.visits.push_back(Time{} + *d);
+    auto t = instant("--visit", visit);
+    if (!t) return ExitUsage;
+    options.visits.push_back(*t);
   }
   if (std::sscanf(args.size.c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 ||
       options.height < 240 || options.width > 8192 || options.height > 8192) {

@@ -250,7 +250,7 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
   auto csv = write_file(options.out_directory, sweep.output + ".csv", sweep_csv(sweep, results));
   if (!csv) return Error{csv.error()};
   outcome.files.push_back(*csv);
-  for (const GroupPlot& g : group_plots(sweep, results, std::vector<char>(total, 1))) {
+  for (const GroupPlot& g : group_plots(sweep, results, finished)) {  // every point is finished here
     for (auto [ext, bytes] : {std::pair{".svg", plot_svg(g.series, g.options)}, std::pair{".png", plot_png(g.series, g.options)}}) {
       if (!bytes) return Error{bytes.error()};
       auto path = write_file(options.out_directory, g.stem + ext, *bytes);
