@@ -76,6 +76,12 @@ class FlowSwarm {
 
 FlowSwarm::FlowSwarm(const DistributionPoint& point)
     : point_(point), sim_(point.seed), net_(sim_), tracker_(point.seed) {
+  // Once a second: in a swarm whose uploads and downloads are all full, each start or stop
+  // moves nearly every rate, so reallocating at each cost the whole swarm each time (N = 1,000:
+  // 15 minutes). A piece takes 17 s or more, and a channel that pauses between two pieces
+  // keeps its share, so the second costs nothing measurable (N = 200: +7.9% at every change,
+  // +7.5% per second, +7.8% per 2 s; docs/performance.md).
+  net_.set_reallocation_interval(seconds(1));
   if (point.carry_bytes) {
     content_ = std::make_shared<const std::string>(file_content("file.bin", point.file_bytes));
     torrent_ = std::make_shared<const TorrentInfo>(
@@ -104,6 +110,9 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     // connection with nothing else to do, as libtorrent does (see PiecePicker).
     config.end_game_copies = 2;
     config.end_game_when_idle = true;
+    // Half the Haves of a swarm go to peers that already have the piece; they are most of the
+    // flow-level run's events.
+    config.redundant_have = false;
     // Real clients size their upload slots to their upload rate (uTorrent, libtorrent's
     // rate-based choker); a server that uploads 15 times faster than a peer downloads would
     // leave most of its capacity idle with 4 slots. And a leecher downloads from the server

@@ -42,6 +42,9 @@ struct PeerConfig {
   // server's upload evenly instead of feeding the same few peers to the end.
   bool seed_round_robin = false;
   bool end_game = true;
+  // false: no Have for a piece the peer already has (libtorrent's send_redundant_have = false);
+  // it cannot use it. Saves about half the Haves of a swarm, all of those to seeds.
+  bool redundant_have = true;
   std::uint32_t end_game_copies = 0;    // end game: ask at most this many peers per block; 0: all
   bool end_game_when_idle = false;      // end game: one duplicate at a time, only to an idle connection
   bool seed_after_completion = true;    // false: announce "stopped" and close all once complete
@@ -175,7 +178,7 @@ class PeerEngine {
     std::uint32_t wanted = 0;           // pieces it has that we lack: interest is wanted > 0
     std::vector<BlockRef> requested;    // our requests outstanding at it
     std::vector<BlockRef> queued;       // its requests we have not answered yet
-    std::uint32_t in_flight = 0;        // Piece messages not yet confirmed sent (pacing)
+    std::vector<BlockRef> in_flight;    // Piece messages not yet confirmed sent (pacing), oldest first
     RateMeter down, up;
     std::uint64_t downloaded = 0, uploaded = 0;
     Time since{}, last_sent{};

@@ -177,12 +177,18 @@ void PeerEngine::on_request(ConnectionId id, Connection& c, const Message& m, Ti
   // BEP 3: requests that arrive while we choke the peer are discarded. A request for a piece we
   // never announced is ignored too, and so is one beyond the queue's bound.
   if (c.am_choking || !picker_.have().test(m.index) || c.queued.size() >= config_.max_queued_requests) return;
-  c.queued.push_back({m.index, m.begin, m.length});
+  // So is one already waiting or on its way (libtorrent ignores duplicate requests too): a peer
+  // that got several Choke and Unchoke pairs at once, each Unchoke answered with the same
+  // request, wants the block once.
+  const BlockRef block{m.index, m.begin, m.length};
+  const auto has = [&block](const std::vector<BlockRef>& v) { return std::find(v.begin(), v.end(), block) != v.end(); };
+  if (has(c.queued) || has(c.in_flight)) return;
+  c.queued.push_back(block);
   serve(id, c, now);
 }
 
 void PeerEngine::serve(ConnectionId id, Connection& c, Time now) {
-  while (!c.queued.empty() && (config_.pieces_in_flight == 0 || c.in_flight < config_.pieces_in_flight)) {
+  while (!c.queued.empty() && (config_.pieces_in_flight == 0 || c.in_flight.size() < config_.pieces_in_flight)) {
     const BlockRef block = c.queued.front();
     c.queued.erase(c.queued.begin());
     Message m;
@@ -194,7 +200,7 @@ void PeerEngine::serve(ConnectionId id, Connection& c, Time now) {
     uploaded_ += block.length;
     c.uploaded += block.length;
     c.up.add(now, block.length, config_.rate_window);
-    if (config_.pieces_in_flight > 0) ++c.in_flight;
+    if (config_.pieces_in_flight > 0) c.in_flight.push_back(block);
     send(id, c, std::move(m), now);
   }
 }
@@ -202,7 +208,8 @@ void PeerEngine::serve(ConnectionId id, Connection& c, Time now) {
 void PeerEngine::on_piece_sent(ConnectionId id, Time now) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
-  if (it->second.in_flight > 0) --it->second.in_flight;
+  std::vector<BlockRef>& in_flight = it->second.in_flight;
+  if (!in_flight.empty()) in_flight.erase(in_flight.begin());
   serve(id, it->second, now);
 }
 
@@ -273,10 +280,12 @@ void PeerEngine::finish_piece(std::uint32_t piece, ConnectionId from, Time now) 
   // BEP 3: announce the piece to every peer, and lose interest in those left with nothing for us.
   for (auto& [id, c] : connections_) {
     if (c.stage != Stage::Active) continue;
-    Message have;
-    have.type = MessageType::Have;
-    have.index = piece;
-    send(id, c, std::move(have), now);
+    if (config_.redundant_have || !c.pieces.test(piece)) {
+      Message have;
+      have.type = MessageType::Have;
+      have.index = piece;
+      send(id, c, std::move(have), now);
+    }
     if (c.pieces.test(piece) && c.wanted > 0 && --c.wanted == 0 && c.am_interested) {
       c.am_interested = false;
       send_simple(id, c, MessageType::NotInterested, now);

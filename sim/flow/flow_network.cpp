@@ -145,9 +145,15 @@ void FlowNetwork::Impl::start(ChannelId c) {
   Channel& ch = channels[c];
   ch.active = true;
   ++active_count;
-  ch.rate = 0;
   ch.remaining_bits = bits_of(messages[ch.first_unsent].bytes);
   ch.updated = sim.now();
+  if (ch.pending == Pending::Stop) {  // idle for less than an interval: its share waited
+    ch.pending = Pending::None;
+    schedule_completion(c);
+    return;
+  }
+  ch.rate = 0;
+  if (interval.ns > 0) return defer(c, Pending::Start, pending_starts);
   allocate_started(c);
 }
 
@@ -157,13 +163,39 @@ void FlowNetwork::Impl::stop(ChannelId c) {
   ch.completion = {};
   ch.active = false;
   --active_count;
+  if (ch.pending == Pending::Start) {  // it never had a share
+    ch.pending = Pending::None;
+    return;
+  }
+  if (interval.ns > 0) return defer(c, Pending::Stop, pending_stops);
   allocate_stopped(c);
+}
+
+// The change waits for the next multiple of the interval (now, if this is one).
+void FlowNetwork::Impl::defer(ChannelId c, Pending change, std::vector<ChannelId>& list) {
+  channels[c].pending = change;
+  list.push_back(c);
+  if (tick.valid()) return;
+  const std::int64_t q = interval.ns, now = sim.now().ns;
+  const std::int64_t at = (now / q + (now % q != 0 ? 1 : 0)) * q;
+  tick = sim.schedule_at(Time{} + nanoseconds(at), [this] { on_tick(); });
+}
+
+void FlowNetwork::Impl::on_tick() {
+  tick = {};
+  allocate_pending();
+}
+
+void FlowNetwork::Impl::free_channel(ChannelId c) {
+  channels[c].path.clear();
+  free_channels.push_back(c);
 }
 
 FlowNetwork::FlowNetwork(Simulator& sim) : impl_(new Impl(sim)) {}
 
 FlowNetwork::~FlowNetwork() {
   // Pending events point back here: take them out of the kernel's queue.
+  impl_->sim.cancel(impl_->tick);
   for (Impl::Channel& ch : impl_->channels) {
     if (!ch.open) continue;
     impl_->sim.cancel(ch.completion);
@@ -172,6 +204,10 @@ FlowNetwork::~FlowNetwork() {
     }
   }
   delete impl_;
+}
+
+void FlowNetwork::set_reallocation_interval(Duration interval) {
+  impl_->interval = interval.ns > 0 ? interval : Duration{};
 }
 
 ResourceId FlowNetwork::add_resource(double capacity_bps, std::string name) {
@@ -232,15 +268,21 @@ void FlowNetwork::close(ChannelId channel) {
   ch.unsent_bytes = 0;
   if (ch.active) im.stop(channel);
   ch.open = false;
-  ch.path.clear();
-  im.free_channels.push_back(channel);
+  // Its share is given back at the next reallocation, which frees it then.
+  if (ch.pending != Impl::Pending::Stop) im.free_channel(channel);
 }
 
 void FlowNetwork::set_rate_cap(ChannelId channel, double rate_cap_bps) {
   Impl& im = *impl_;
   if (!im.valid(channel) || std::isnan(rate_cap_bps)) return;
-  im.channels[channel].rate_cap = std::max(0.0, rate_cap_bps);
-  if (im.channels[channel].active) im.allocate_new_cap(channel);
+  Impl::Channel& ch = im.channels[channel];
+  ch.rate_cap = std::max(0.0, rate_cap_bps);
+  if (!ch.active || ch.pending == Impl::Pending::Start) return;
+  if (im.interval.ns > 0) {
+    if (ch.pending == Impl::Pending::None) im.defer(channel, Impl::Pending::Cap, im.pending_caps);
+    return;
+  }
+  im.allocate_new_cap(channel);
 }
 
 void FlowNetwork::send(ChannelId channel, std::uint64_t bytes, std::function<void()> delivered) {
@@ -267,7 +309,8 @@ bool FlowNetwork::is_active(ChannelId channel) const {
 }
 
 double FlowNetwork::rate(ChannelId channel) const {
-  return impl_->valid(channel) ? impl_->channels[channel].rate : 0.0;
+  // An idle channel holding its share until the next reallocation sends nothing.
+  return impl_->valid(channel) && impl_->channels[channel].active ? impl_->channels[channel].rate : 0.0;
 }
 
 // Byte-exact progress: the head counts the whole bytes it has sent by now.

@@ -41,7 +41,7 @@ struct PathHop {
 };
 
 struct FlowStats {
-  std::uint64_t reallocations = 0;    // channel starts and stops that changed the allocation
+  std::uint64_t reallocations = 0;    // allocations computed (one per change, or per interval)
   std::uint64_t channels_visited = 0; // summed over reallocations: the incremental region sizes
   std::uint64_t messages_delivered = 0;
 };
@@ -52,6 +52,16 @@ class FlowNetwork {
   FlowNetwork(const FlowNetwork&) = delete;
   FlowNetwork& operator=(const FlowNetwork&) = delete;
   ~FlowNetwork();
+
+  // Reallocate at most once per `interval` (0, the default: at every start and stop). Changes
+  // then take effect at the next multiple of the interval, all together: a new channel sends
+  // nothing until then; one whose queue runs dry keeps its share, idle, and sends at it again
+  // at once if a message comes before then; a new cap waits as well. Rates stay feasible at
+  // all times and are max-min fair at each reallocation. The point is speed: in a swarm whose
+  // uploads and downloads are all full, any one start or stop moves the rate of nearly every
+  // channel of the swarm, so reallocating for each costs the whole swarm each time (see
+  // docs/performance.md); per interval it costs the swarm once. Set it before opening channels.
+  void set_reallocation_interval(Duration interval);
 
   // A capacity in bits per second (> 0). A negative or NaN capacity counts as 0 (nothing
   // crosses); an infinite one bounds nothing, so open() leaves it out of paths.
@@ -89,7 +99,7 @@ class FlowNetwork {
 
   // For tests: "" when the allocation is feasible (no resource above capacity, no channel
   // above its cap, within a relative 1e-9) and max-min fair (every active channel has a
-  // bottleneck), else a description of the first violation.
+  // bottleneck; not checked while a reallocation is due), else the first violation.
   std::string check_allocation() const;
 
  private:

@@ -102,6 +102,8 @@ struct FlowNetwork::Impl {
     EventId delivery;
     std::uint32_t next = detail::NoMessage;
   };
+  // A change waiting for the next reallocation (with a reallocation interval).
+  enum class Pending : std::uint8_t { None, Start, Stop, Cap };
   // Fields a reallocation reads first, the message queue and its timing last.
   struct Channel {
     // Scratch of one reallocation.
@@ -116,6 +118,9 @@ struct FlowNetwork::Impl {
     HopList path;
     bool open = false;
     bool active = false;
+    // Stop: idle (or closed) but still holding its share on its resources until the next
+    // reallocation. Start: active with rate 0 until then.
+    Pending pending = Pending::None;
     Duration latency;
     double remaining_bits = 0;  // of the head message, as of `updated`
     Time updated;
@@ -158,6 +163,10 @@ struct FlowNetwork::Impl {
   std::size_t active_count = 0;
   FlowStats stats;
 
+  Duration interval;  // between reallocations; 0: at every change
+  std::vector<ChannelId> pending_starts, pending_stops, pending_caps;  // may hold stale entries
+  EventId tick;       // the next reallocation, while changes wait for it
+
   std::uint64_t epoch = 0;  // one per reallocation (and per open(), for merging)
   std::uint64_t round = 0;  // one per filling
   std::vector<ChannelId> region;
@@ -182,12 +191,18 @@ struct FlowNetwork::Impl {
   void on_head_sent(ChannelId c);
   void start(ChannelId c);
   void stop(ChannelId c);
+  void defer(ChannelId c, Pending change, std::vector<ChannelId>& list);
+  void on_tick();
+  void free_channel(ChannelId c);
 
   // reallocation.cpp: the max-min allocation.
   void begin_region();
   void allocate_started(ChannelId c);
   void allocate_stopped(ChannelId c);
   void allocate_new_cap(ChannelId c);
+  void allocate_pending();
+  void release(ChannelId c);
+  void expand_released();
   void join_resources(ChannelId c);
   void leave_resources(ChannelId c);
   void reallocate();

@@ -48,11 +48,46 @@ void FlowNetwork::Impl::allocate_started(ChannelId c) {
   reallocate();
 }
 
-// The reallocation starts from the allocation with the channel still in it: its resources
-// move their fastest channels if they were saturated then.
 void FlowNetwork::Impl::allocate_stopped(ChannelId c) {
-  Channel& ch = channels[c];
   begin_region();
+  release(c);
+  expand_released();
+  reallocate();
+}
+
+// Every change since the last reallocation interval, in one reallocation.
+void FlowNetwork::Impl::allocate_pending() {
+  begin_region();
+  for (ChannelId c : pending_stops) {
+    Channel& ch = channels[c];
+    if (ch.pending != Pending::Stop) continue;  // started again, or listed twice
+    ch.pending = Pending::None;
+    release(c);
+    if (!ch.open) free_channel(c);
+  }
+  expand_released();
+  for (ChannelId c : pending_starts) {
+    if (channels[c].pending != Pending::Start) continue;
+    channels[c].pending = Pending::None;
+    join_resources(c);
+    join_region(c);
+  }
+  for (ChannelId c : pending_caps) {
+    if (channels[c].pending != Pending::Cap) continue;
+    channels[c].pending = Pending::None;
+    join_region(c);
+  }
+  pending_stops.clear();
+  pending_starts.clear();
+  pending_caps.clear();
+  if (region.empty() && touched.empty()) return;  // every change was undone in time
+  reallocate();
+}
+
+// A stopped channel gives its share back. The reallocation starts from the allocation with the
+// channel still in it: its resources move their fastest channels if they were saturated then.
+void FlowNetwork::Impl::release(ChannelId c) {
+  Channel& ch = channels[c];
   // Marked as expanded, so that expand_pending() does not test them against their loads
   // without the channel.
   for (const Hop& hop : ch.path) {
@@ -65,9 +100,11 @@ void FlowNetwork::Impl::allocate_stopped(ChannelId c) {
   }
   leave_resources(c);
   ch.rate = 0;
+}
+
+void FlowNetwork::Impl::expand_released() {
   for (ResourceId r : seed_saturated) expand_fastest(r);
   seed_saturated.clear();
-  reallocate();
 }
 
 void FlowNetwork::Impl::allocate_new_cap(ChannelId c) {
@@ -388,22 +425,31 @@ void FlowNetwork::Impl::set_rate(ChannelId c, double rate) {
 std::string FlowNetwork::Impl::check() const {
   std::vector<double> load(resources.size(), 0.0), fastest(resources.size(), 0.0);
   std::size_t active_seen = 0;
+  const bool due = tick.valid();  // changes wait for a reallocation
   for (ChannelId c = 0; c < channels.size(); ++c) {
     const Channel& ch = channels[c];
-    if (!ch.open) continue;
+    const bool holds_share = ch.pending == Pending::Stop;  // idle or closed, until the reallocation
+    if (!ch.open && !holds_share) continue;
     std::string message = "channel " + std::to_string(c);
-    if (!ch.active) {
+    if (!ch.active && !holds_share) {
       if (ch.rate == 0) continue;
       message += " is idle but has rate ";
       message += format_number(ch.rate);
       return message;
     }
-    ++active_seen;
-    if (std::isnan(ch.rate) || ch.rate < 0 || ch.rate > ch.rate_cap + ch.rate_cap * FullWithin) {
+    active_seen += ch.active;
+    const bool over_cap = ch.rate > ch.rate_cap + ch.rate_cap * FullWithin && ch.pending != Pending::Cap;
+    if (std::isnan(ch.rate) || ch.rate < 0 || over_cap) {
       message += " has rate ";
       message += format_number(ch.rate);
       message += ", outside 0 to its cap ";
       message += format_number(ch.rate_cap);
+      return message;
+    }
+    if (ch.pending == Pending::Start) {  // not on its resources yet
+      if (ch.rate == 0) continue;
+      message += " waits for its first share but has rate ";
+      message += format_number(ch.rate);
       return message;
     }
     for (const Hop& hop : ch.path) {
@@ -436,7 +482,7 @@ std::string FlowNetwork::Impl::check() const {
       return message;
     }
   }
-  for (ChannelId c = 0; c < channels.size(); ++c) {
+  for (ChannelId c = 0; c < channels.size() && !due; ++c) {
     const Channel& ch = channels[c];
     if (!ch.open || !ch.active) continue;
     bool held = ch.rate >= ch.rate_cap - ch.rate_cap * FullWithin || (std::isinf(ch.rate) && ch.path.empty());

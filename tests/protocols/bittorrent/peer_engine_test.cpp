@@ -389,6 +389,36 @@ TEST_CASE("serving with pacing: a cancel removes a queued request and the queue 
   CHECK(seed->connections(Time{} + seconds(20))[0].requests_in == 0);
 }
 
+TEST_CASE("serving with pacing: a request already queued is not queued again") {
+  // A downloader that gets several Choke/Unchoke pairs at once (they waited behind a piece)
+  // answers each Unchoke with the same request: the block must go out once, not once per copy.
+  Fixture f;
+  PeerConfig config = f.config();
+  config.pieces_in_flight = 1;
+  auto seed = f.engine(true, config);
+  seed->start(Time{});
+  const ConnectionId c = accept_peer(*seed, 2, Time{});
+  seed->on_message(c, simple(MessageType::Interested), Time{});
+  seed->take_outgoing();
+  for (int copy = 0; copy < 4; ++copy) seed->on_message(c, block_message(MessageType::Request, 3, 0, BlockSize), Time{});
+  seed->on_message(c, block_message(MessageType::Request, 3, 4096, BlockSize), Time{});
+  std::vector<Message> out = messages_to(seed->take_outgoing(), c);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] == f.piece(3, 0));
+  // Queued: the next block once, not the copies of the one on its way; a copy of the queued
+  // one changes nothing either.
+  CHECK(seed->connections(Time{})[0].requests_in == 1);
+  seed->on_message(c, block_message(MessageType::Request, 3, 4096, BlockSize), Time{});
+  CHECK(seed->connections(Time{})[0].requests_in == 1);
+  seed->on_piece_sent(c, Time{});
+  out = messages_to(seed->take_outgoing(), c);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] == f.piece(3, 4096));
+  seed->on_piece_sent(c, Time{});
+  CHECK(messages_to(seed->take_outgoing(), c).empty());
+  CHECK(seed->uploaded() == 2 * BlockSize);
+}
+
 TEST_CASE("malformed messages close the connection with a protocol error") {
   Fixture f;
   struct Case {

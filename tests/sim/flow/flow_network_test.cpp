@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -237,6 +238,89 @@ TEST_CASE("close drops queued and in-flight messages and gives the share back") 
   CHECK(net.rate(drop) == 0);
 }
 
+TEST_CASE("with a reallocation interval, changes take effect together at its next multiple") {
+  Simulator sim(1);
+  FlowNetwork net(sim);
+  net.set_reallocation_interval(seconds(1));
+  const ResourceId up = net.add_resource(8 * Mbps, "up");
+  const ChannelId a = net.open({{up}}, milliseconds(5));
+  const ChannelId b = net.open({{up}}, milliseconds(5));
+  Time a_at{-1}, b_at{-1};
+  sim.schedule_at(Time{200'000'000}, [&] { net.send(a, 1'000'000, [&] { a_at = sim.now(); }); });
+  sim.schedule_at(Time{700'000'000}, [&] { net.send(b, 1'500'000, [&] { b_at = sim.now(); }); });
+  sim.run_until(Time{900'000'000});
+  // Both wait for the reallocation at 1 s, sending nothing; the allocation is feasible but due.
+  CHECK(net.is_active(a));
+  CHECK(net.rate(a) == 0);
+  CHECK(net.rate(b) == 0);
+  CHECK(net.stats().reallocations == 0);
+  CHECK(net.check_allocation() == "");
+  sim.run_until(Time{1'000'000'000});
+  CHECK(net.rate(a) == 4 * Mbps);
+  CHECK(net.rate(b) == 4 * Mbps);
+  CHECK(net.stats().reallocations == 1);
+  CHECK(net.check_allocation() == "");
+  sim.run();
+  // a: 8e6 bits at 4 Mbps from 1 s: last bit at 3 s. Its share idles until the reallocation at
+  // 3 s (a multiple, so at once); b: 8e6 bits sent by 3 s, the last 4e6 alone at 8 Mbps.
+  CHECK(a_at == Time{3'005'000'000});
+  CHECK(b_at == Time{3'505'000'000});
+  CHECK(net.stats().reallocations == 3);  // at 1 s, 3 s (a stops), 4 s (b stopped at 3.5 s)
+  CHECK(net.active_channels() == 0);
+  CHECK(net.load(up) == 0);
+}
+
+TEST_CASE("with a reallocation interval, a channel that pauses briefly keeps its share") {
+  Simulator sim(1);
+  FlowNetwork net(sim);
+  net.set_reallocation_interval(seconds(1));
+  const ResourceId up = net.add_resource(8 * Mbps, "up");
+  const ChannelId ch = net.open({{up}}, milliseconds(10));
+  // Each message is asked for when the one before arrives: the channel idles 10 ms between.
+  int arrived = 0;
+  std::function<void()> next = [&] {
+    if (++arrived < 5) net.send(ch, 500'000, next);
+  };
+  net.send(ch, 500'000, next);  // 0.5 s each at 8 Mbps
+  sim.run_until(Time{1'000'000'000});
+  CHECK(net.rate(ch) == 8 * Mbps);
+  const std::uint64_t after_start = net.stats().reallocations;
+  sim.run();
+  CHECK(arrived == 5);
+  // Every pause ends before the next multiple of the interval: the channel resumes at once at
+  // the same rate, and the only reallocation after the start gives the share back at 3 s.
+  CHECK(net.stats().reallocations - after_start == 1);
+  CHECK(net.load(up) == 0);
+  CHECK(net.check_allocation() == "");
+}
+
+TEST_CASE("with a reallocation interval, a closed channel's share is given back at the next multiple") {
+  Simulator sim(1);
+  FlowNetwork net(sim);
+  net.set_reallocation_interval(milliseconds(100));
+  const ResourceId up = net.add_resource(8 * Mbps, "up");
+  const ChannelId keep = net.open({{up}});
+  const ChannelId drop = net.open({{up}});
+  int dropped = 0;
+  net.send(keep, 10'000'000, [] {});
+  net.send(drop, 10'000'000, [&] { ++dropped; });
+  sim.run_until(Time{150'000'000});
+  CHECK(net.rate(keep) == 4 * Mbps);
+  net.close(drop);
+  CHECK_FALSE(net.is_open(drop));
+  CHECK(net.rate(keep) == 4 * Mbps);  // until 200 ms
+  CHECK(net.load(up) == 8 * Mbps);    // the closed channel's share still counts
+  CHECK(net.check_allocation() == "");
+  const ChannelId other = net.open({{up}});
+  CHECK(other != drop);  // not reused before its share is given back
+  sim.run_until(Time{200'000'000});
+  CHECK(net.rate(keep) == 8 * Mbps);
+  CHECK(net.load(up) == 8 * Mbps);
+  CHECK(net.check_allocation() == "");
+  sim.run();
+  CHECK(dropped == 0);
+}
+
 TEST_CASE("bad arguments are refused without harm") {
   Simulator sim(1);
   FlowNetwork net(sim);
@@ -317,7 +401,8 @@ struct RandomWorld {
     bool closed = false;
   };
 
-  explicit RandomWorld(std::uint64_t seed) : rng(seed), sim(seed), net(sim) {
+  explicit RandomWorld(std::uint64_t seed, Duration interval = {}) : rng(seed), sim(seed), net(sim) {
+    net.set_reallocation_interval(interval);
     const std::size_t resource_count = 50 + draw(rng, 151);
     for (std::size_t r = 0; r < resource_count; ++r) {
       // A few narrow resources make saturation common; a few are unbounded.
@@ -391,8 +476,12 @@ struct RandomWorld {
     }
   }
 
+  // With a reallocation interval, rates are checked where they were last computed: right
+  // after a reallocation (between two, check_allocation() still checks feasibility).
   void check_rates() {
     REQUIRE(net.check_allocation() == "");
+    if (net.stats().reallocations == checked_reallocations) return;
+    checked_reallocations = net.stats().reallocations;
     std::vector<MaxMinChannel> active;
     std::vector<ChannelId> ids;
     for (const auto& [id, index] : live) {
@@ -418,7 +507,36 @@ struct RandomWorld {
   std::vector<Opened> opened;
   std::vector<bool> arrived;  // by message, over all channels
   std::map<ChannelId, std::size_t> live;  // ordered: the draws must not depend on hashing
+  std::uint64_t checked_reallocations = UINT64_MAX;
 };
+
+// Operations, events and a drain, each checked; every byte sent arrives unless closed.
+void run_random_world(RandomWorld& world) {
+  Time next_operation{};
+  for (int operation = 0; operation < 800; ++operation) {
+    world.random_operation();
+    world.check_rates();
+    next_operation += microseconds(static_cast<std::int64_t>(draw(world.rng, 50'000)));
+    while (world.sim.next_time() && *world.sim.next_time() <= next_operation) {
+      world.sim.step();
+      world.check_rates();
+    }
+    world.sim.run_until(next_operation);
+  }
+  // Drain: no capacity or cap is 0 here, so everything queued arrives.
+  world.sim.run();
+  world.check_rates();
+  for (const auto& o : world.opened) {
+    if (o.closed) {
+      CHECK(o.bytes_delivered <= o.bytes_sent);
+      continue;
+    }
+    CHECK(o.bytes_delivered == o.bytes_sent);
+    CHECK(world.net.sent_bytes(o.id) == o.bytes_sent);
+    CHECK(world.net.queued_bytes(o.id) == 0);
+  }
+  CHECK(world.net.active_channels() == 0);
+}
 
 }  // namespace
 
@@ -426,30 +544,16 @@ TEST_CASE("random operations keep the incremental allocation equal to a full rec
   for (std::uint64_t seed : {1, 2, 3}) {
     INFO("seed " << seed);
     RandomWorld world(seed);
-    Time next_operation{};
-    for (int operation = 0; operation < 800; ++operation) {
-      world.random_operation();
-      world.check_rates();
-      next_operation += microseconds(static_cast<std::int64_t>(draw(world.rng, 50'000)));
-      while (world.sim.next_time() && *world.sim.next_time() <= next_operation) {
-        world.sim.step();
-        world.check_rates();
-      }
-      world.sim.run_until(next_operation);
-    }
-    // Drain: no capacity or cap is 0 here, so everything queued arrives.
-    world.sim.run();
-    world.check_rates();
-    for (const auto& o : world.opened) {
-      if (o.closed) {
-        CHECK(o.bytes_delivered <= o.bytes_sent);
-        continue;
-      }
-      CHECK(o.bytes_delivered == o.bytes_sent);
-      CHECK(world.net.sent_bytes(o.id) == o.bytes_sent);
-      CHECK(world.net.queued_bytes(o.id) == 0);
-    }
-    CHECK(world.net.active_channels() == 0);
+    run_random_world(world);
+  }
+}
+
+TEST_CASE("with a reallocation interval, rates stay feasible and each reallocation is a full recomputation's") {
+  for (std::uint64_t seed : {4, 5, 6}) {
+    INFO("seed " << seed);
+    RandomWorld world(seed, milliseconds(20));
+    run_random_world(world);
+    CHECK(world.net.stats().reallocations > 100);
   }
 }
 
