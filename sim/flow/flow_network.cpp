@@ -149,6 +149,8 @@ void FlowNetwork::Impl::start(ChannelId c) {
   ch.updated = sim.now();
   if (ch.pending == Pending::Stop) {  // idle for less than an interval: its share waited
     ch.pending = Pending::None;
+    // A cap lowered while it idled takes effect at the next reallocation, as any new cap.
+    if (ch.rate > ch.rate_cap) defer(c, Pending::Cap, pending_caps);
     schedule_completion(c);
     return;
   }

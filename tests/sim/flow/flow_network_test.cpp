@@ -294,6 +294,23 @@ TEST_CASE("with a reallocation interval, a channel that pauses briefly keeps its
   CHECK(net.check_allocation() == "");
 }
 
+TEST_CASE("with a reallocation interval, a cap lowered while a channel idles applies at the next multiple") {
+  Simulator sim(1);
+  FlowNetwork net(sim);
+  net.set_reallocation_interval(seconds(1));
+  const ChannelId ch = net.open({{net.add_resource(8 * Mbps, "up")}});
+  net.send(ch, 500'000, [] {});  // 0.5 s at 8 Mbps from 0 s
+  sim.run_until(Time{600'000'000});
+  CHECK_FALSE(net.is_active(ch));  // idle, its share held until 1 s
+  net.set_rate_cap(ch, 2 * Mbps);
+  net.send(ch, 1'000'000, [] {});
+  CHECK(net.rate(ch) == 8 * Mbps);  // resumed at its share; the cap waits for 1 s
+  CHECK(net.check_allocation() == "");
+  sim.run_until(Time{1'000'000'000});
+  CHECK(net.rate(ch) == 2 * Mbps);
+  CHECK(net.check_allocation() == "");
+}
+
 TEST_CASE("with a reallocation interval, a closed channel's share is given back at the next multiple") {
   Simulator sim(1);
   FlowNetwork net(sim);
