@@ -66,7 +66,7 @@ void PeerEngine::on_announce_response(std::vector<PeerAddress> peers, Duration i
     if (address == self_address_ || known(address)) continue;
     if (complete() && (seeds_seen_.count(address) || seeds_seen_.count({address.ip, 0}))) continue;
     const ConnectionId id = next_id_++;
-    Connection& c = connections_[id];
+    Connection& c = add_connection(id);
     c.address = address;
     c.outgoing = true;
     c.since = now;
@@ -116,7 +116,7 @@ std::optional<ConnectionId> PeerEngine::on_accepted(PeerAddress remote, Time now
   if (left_ || connections_.size() >= std::uint64_t{config_.max_connections} + config_.incoming_headroom)
     return std::nullopt;
   const ConnectionId id = next_id_++;
-  Connection& c = connections_[id];
+  Connection& c = add_connection(id);
   c.address = remote;
   c.stage = Stage::Handshaking;
   c.since = now;
@@ -201,6 +201,13 @@ void PeerEngine::close(ConnectionId id, std::string reason, Time now) {
   forget(it, now);
 }
 
+PeerEngine::Connection& PeerEngine::add_connection(ConnectionId id) {
+  Connection& c = connections_[id];
+  if (by_id_.size() <= id) by_id_.resize(id + 1, nullptr);
+  by_id_[id] = &c;
+  return c;
+}
+
 // Whatever the connection held goes back: its share of availability, our requests at it (free
 // for others to take), its unchoke slot (for another interested peer).
 void PeerEngine::forget(Iter it, Time now) {
@@ -213,6 +220,7 @@ void PeerEngine::forget(Iter it, Time now) {
   const bool had_slot = choker_.is_unchoked(id);
   choker_.forget(id);
   connections_.erase(it);
+  by_id_[id] = nullptr;
   if (left_) return;
   if (had_slot) fill_free_slots(now);
   if (had_requests) {

@@ -115,6 +115,8 @@ class PeerEngine {
   // Without bytes a complete piece counts as verified. `seed`: start with every piece.
   PeerEngine(std::shared_ptr<const TorrentInfo> torrent, PeerId self, PeerAddress self_address, PeerConfig config,
              std::uint64_t random_seed, bool seed, std::shared_ptr<const std::string> content);
+  PeerEngine(const PeerEngine&) = delete;  // by_id_ points into connections_
+  PeerEngine& operator=(const PeerEngine&) = delete;
 
   void start(Time now);  // announce "started"; the first rechoke round runs now
   void stop(Time now);   // leave: announce "stopped", close every connection
@@ -184,6 +186,10 @@ class PeerEngine {
     Time since{}, last_sent{};
   };
   using Iter = std::map<ConnectionId, Connection>::iterator;
+  // Connection& add_connection(ConnectionId), by id in O(1): the map's walk was most of a
+  // message's cost in a swarm of thousands (its nodes never move, so the pointers stay good).
+  Connection& add_connection(ConnectionId id);
+  Connection* find(ConnectionId id) const { return id < by_id_.size() ? by_id_[id] : nullptr; }
 
   // messages in
   void on_choked(Connection& c, Time now);
@@ -235,6 +241,7 @@ class PeerEngine {
   PiecePicker picker_;
   Choker choker_;
   std::map<ConnectionId, Connection> connections_;
+  std::vector<Connection*> by_id_;  // connections_ by id; nullptr once closed
   ConnectionId next_id_ = 1;
   // Seeds we dropped as a seed: not dialed again. Incoming ones are kept with port 0 (their
   // listening port is unknown), matched by IP address.

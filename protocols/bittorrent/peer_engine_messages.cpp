@@ -8,9 +8,9 @@
 namespace wiresim::bittorrent {
 
 void PeerEngine::on_message(ConnectionId id, const Message& m, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end() || left_) return;
-  Connection& c = it->second;
+  Connection* found = find(id);
+  if (!found || left_) return;
+  Connection& c = *found;
   if (c.stage != Stage::Active) {
     std::string text = to_string(m.type);
     text += " before the handshake";
@@ -206,11 +206,10 @@ void PeerEngine::serve(ConnectionId id, Connection& c, Time now) {
 }
 
 void PeerEngine::on_piece_sent(ConnectionId id, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  std::vector<BlockRef>& in_flight = it->second.in_flight;
-  if (!in_flight.empty()) in_flight.erase(in_flight.begin());
-  serve(id, it->second, now);
+  Connection* c = find(id);
+  if (!c) return;
+  if (!c->in_flight.empty()) c->in_flight.erase(c->in_flight.begin());
+  serve(id, *c, now);
 }
 
 // ---------------------------------------------------------------- downloading
@@ -242,9 +241,9 @@ void PeerEngine::on_piece(ConnectionId id, Connection& c, const Message& m, Time
   if (receipt.requesters > (was_requested ? 1u : 0u)) cancel_elsewhere(block, id, now);
   if (receipt.piece_complete) {
     finish_piece(block.piece, id, now);
-    auto it = connections_.find(id);  // completion may have closed it
-    if (it == connections_.end()) return;
-    return fill(id, it->second, now);
+    Connection* still = find(id);  // completion may have closed it
+    if (!still) return;
+    return fill(id, *still, now);
   }
   fill(id, c, now);
 }
