@@ -39,6 +39,10 @@ class FlowSwarm {
     ConnectionId connection[2];
     flow::ChannelId channel[2] = {NoChannel, NoChannel};  // host[k] -> host[1 - k]
     bool open = false;
+    // The Piece on its way on channel[k]: where its bytes start in the channel's count, and
+    // its length (0: none), for the receiver's progress reports.
+    std::uint64_t piece_base[2] = {0, 0};
+    std::uint64_t piece_length[2] = {0, 0};
   };
   struct Host {
     std::unique_ptr<PeerEngine> engine;
@@ -61,6 +65,7 @@ class FlowSwarm {
   void dial(std::uint32_t host, const Dial& dial);
   void announce(std::uint32_t host, const Announce& a);
   void arm(std::uint32_t host);
+  void report_progress(std::uint32_t host);
 
   DistributionPoint point_;
   Simulator sim_;
@@ -160,9 +165,24 @@ void FlowSwarm::arm(std::uint32_t host) {
   h.timer = sim_.schedule_at(*wake, [this, host] {
     hosts_[host].timer.reset();
     hosts_[host].armed.reset();
+    report_progress(host);  // its choker is about to rank the connections
     hosts_[host].engine->on_timer(sim_.now());
     drain(host);
   });
+}
+
+// Tells the host how far each piece coming to it has got, so that its rate meters see bytes as
+// they arrive, as they would over TCP, and not a whole piece at once when it ends.
+void FlowSwarm::report_progress(std::uint32_t host) {
+  Host& h = hosts_[host];
+  for (const auto& [connection, index] : h.pipes) {
+    const Pipe& p = pipes_[index];
+    const int from = 1 - side_of(p, host, connection);  // the side sending to this host
+    if (!p.open || p.piece_length[from] == 0) continue;
+    const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
+    if (sent <= p.piece_base[from]) continue;
+    h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
+  }
 }
 
 // Carries out what the engine asked for after an input.
@@ -228,9 +248,14 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   if (m && m->type == MessageType::Piece) {
     if (p.channel[from] == NoChannel)
       p.channel[from] = net_.open({{hosts_[p.host[from]].up, 1.0}, {hosts_[p.host[1 - from]].down, 1.0}}, point_.latency);
+    // One piece at a time per connection (pacing), so the piece starts where the bytes queued
+    // before it end.
+    p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
+    p.piece_length[from] = m->wire_size();
     net_.send(p.channel[from], m->wire_size(), [this, index, from, what = std::move(what)] {
       // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
       Pipe& pipe = pipes_[index];
+      pipe.piece_length[from] = 0;
       if (pipe.open) {
         hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now());
         drain(pipe.host[from]);

@@ -130,6 +130,11 @@ class PeerEngine {
   void on_closed(ConnectionId connection, Time now);  // by the remote or the network
   // One Piece message on this connection has left (pacing only: config.pieces_in_flight > 0).
   void on_piece_sent(ConnectionId connection, Time now);
+  // `bytes` of the Piece message now on its way to us on this connection have arrived so far
+  // (a flow-level adapter's report: TCP hands a message's bytes over as they come). They count
+  // for the connection's download rate at once, and the message, when whole, for the rest, so
+  // tit-for-tat ranks peers on what they send now rather than on whole 4 MiB pieces.
+  void on_piece_progress(ConnectionId connection, std::uint64_t bytes, Time now);
   void on_timer(Time now);
 
   std::vector<Outgoing> take_outgoing();
@@ -182,6 +187,7 @@ class PeerEngine {
     std::vector<BlockRef> queued;       // its requests we have not answered yet
     std::vector<BlockRef> in_flight;    // Piece messages not yet confirmed sent (pacing), oldest first
     RateMeter down, up;
+    std::uint64_t arriving = 0;         // bytes of the Piece on its way already in `down`
     std::uint64_t downloaded = 0, uploaded = 0;
     Time since{}, last_sent{};
   };

@@ -205,6 +205,13 @@ void PeerEngine::serve(ConnectionId id, Connection& c, Time now) {
   }
 }
 
+void PeerEngine::on_piece_progress(ConnectionId id, std::uint64_t bytes, Time now) {
+  Connection* c = find(id);
+  if (!c || bytes <= c->arriving) return;
+  c->down.add(now, bytes - c->arriving, config_.rate_window);
+  c->arriving = bytes;
+}
+
 void PeerEngine::on_piece_sent(ConnectionId id, Time now) {
   Connection* c = find(id);
   if (!c) return;
@@ -226,7 +233,9 @@ void PeerEngine::on_piece(ConnectionId id, Connection& c, const Message& m, Time
   const BlockRef block{m.index, m.begin, m.length};
   downloaded_ += block.length;
   c.downloaded += block.length;
-  c.down.add(now, block.length, config_.rate_window);
+  // What on_piece_progress credited already is not counted twice.
+  c.down.add(now, block.length - std::min<std::uint64_t>(c.arriving, block.length), config_.rate_window);
+  c.arriving = 0;
   auto mine = std::find(c.requested.begin(), c.requested.end(), block);
   const bool was_requested = mine != c.requested.end();
   if (was_requested) c.requested.erase(mine);

@@ -314,6 +314,29 @@ TEST_CASE("duplicate and unwanted blocks are counted as wasted and stored once")
   CHECK(leecher->take_closes().empty());
 }
 
+TEST_CASE("the bytes of a piece on its way count for the download rate as they arrive, and once") {
+  Fixture f;
+  auto leecher = f.engine(false);
+  leecher->start(Time{});
+  const ConnectionId a = accept_peer(*leecher, 2, Time{});
+  leecher->on_message(a, full_bitfield(), Time{});
+  const Time t = Time{} + seconds(2);
+  const auto rate = [&] { return leecher->connections(t)[0].download_rate; };
+  CHECK(rate() == 0);
+  leecher->on_piece_progress(a, BlockSize / 2, t);  // half the block so far, over 2 s
+  CHECK(rate() == doctest::Approx(BlockSize / 2 / 2.0));
+  leecher->on_piece_progress(a, BlockSize / 4, t);  // a stale report changes nothing
+  CHECK(rate() == doctest::Approx(BlockSize / 2 / 2.0));
+  leecher->on_message(a, f.piece(1, 0), t);  // the whole block: only the other half is new
+  CHECK(rate() == doctest::Approx(BlockSize / 2.0));
+  CHECK(leecher->downloaded() == BlockSize);  // counted once, when whole
+  // The next piece's progress starts from nothing.
+  leecher->on_piece_progress(a, BlockSize / 4, t);
+  CHECK(rate() == doctest::Approx((BlockSize + BlockSize / 4) / 2.0));
+  leecher->on_piece_progress(99, BlockSize, t);  // no such connection: ignored
+  CHECK(rate() == doctest::Approx((BlockSize + BlockSize / 4) / 2.0));
+}
+
 TEST_CASE("end game asks every peer for the last blocks and cancels the copies once one arrives") {
   Fixture f;
   auto leecher = f.engine(false);
