@@ -192,9 +192,9 @@ class PeerEngine {
     Time since{}, last_sent{};
   };
   using Iter = std::map<ConnectionId, Connection>::iterator;
-  // Connection& add_connection(ConnectionId), by id in O(1): the map's walk was most of a
-  // message's cost in a swarm of thousands (its nodes never move, so the pointers stay good).
-  Connection& add_connection(ConnectionId id);
+  // Connections are also found by id in O(1) (by_id_): the map's walk was most of a message's
+  // cost in a swarm of thousands. Its nodes never move, so the pointers stay good until erased.
+  Connection& add_connection(ConnectionId id);  // in the map and in by_id_
   Connection* find(ConnectionId id) const { return id < by_id_.size() ? by_id_[id] : nullptr; }
 
   // messages in
