@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "protocols/bittorrent/distribution_point.hpp"
@@ -26,6 +25,7 @@ namespace {
 constexpr std::uint32_t FirstAddress = 0x0A000001;  // 10.0.0.1 is the server, then the peers
 constexpr std::uint16_t PeerPort = 6881;
 constexpr flow::ChannelId NoChannel = UINT32_MAX;
+constexpr std::uint32_t NoPipe = UINT32_MAX;
 
 class FlowSwarm {
  public:
@@ -47,7 +47,12 @@ class FlowSwarm {
   struct Host {
     std::unique_ptr<PeerEngine> engine;
     flow::ResourceId up = 0, down = 0;
-    std::unordered_map<ConnectionId, std::uint32_t> pipes;  // connection -> pipe index (and side)
+    std::vector<std::uint32_t> pipes;  // connection id -> pipe index (or NoPipe)
+    std::uint32_t pipe_of(ConnectionId c) const { return c < pipes.size() ? pipes[c] : NoPipe; }
+    void set_pipe(ConnectionId c, std::uint32_t pipe) {
+      if (c >= pipes.size()) pipes.resize(c + 1, NoPipe);
+      pipes[c] = pipe;
+    }
     std::optional<EventId> timer;
     std::optional<Time> armed;
   };
@@ -175,8 +180,9 @@ void FlowSwarm::arm(std::uint32_t host) {
 // they arrive, as they would over TCP, and not a whole piece at once when it ends.
 void FlowSwarm::report_progress(std::uint32_t host) {
   Host& h = hosts_[host];
-  for (const auto& [connection, index] : h.pipes) {
-    const Pipe& p = pipes_[index];
+  for (ConnectionId connection = 0; connection < h.pipes.size(); ++connection) {
+    if (h.pipes[connection] == NoPipe) continue;
+    const Pipe& p = pipes_[h.pipes[connection]];
     const int from = 1 - side_of(p, host, connection);  // the side sending to this host
     if (!p.open || p.piece_length[from] == 0) continue;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
@@ -229,8 +235,8 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
     }
     const auto index = static_cast<std::uint32_t>(pipes_.size());
     pipes_.push_back(Pipe{{host, remote}, {c, *accepted}, {NoChannel, NoChannel}, true});
-    hosts_[host].pipes[c] = index;
-    hosts_[remote].pipes[*accepted] = index;
+    hosts_[host].set_pipe(c, index);
+    hosts_[remote].set_pipe(*accepted, index);
     hosts_[host].engine->on_connected(c, sim_.now());
     drain(host);
     drain(remote);
@@ -238,9 +244,8 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
 }
 
 void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what) {
-  auto it = hosts_[host].pipes.find(c);
-  if (it == hosts_[host].pipes.end()) return;
-  const std::uint32_t index = it->second;
+  const std::uint32_t index = hosts_[host].pipe_of(c);
+  if (index == NoPipe) return;
   Pipe& p = pipes_[index];
   if (!p.open) return;
   const int from = side_of(p, host, c);
@@ -287,11 +292,10 @@ void FlowSwarm::deliver(std::uint32_t index, int to_side, const std::variant<Han
 }
 
 void FlowSwarm::close(std::uint32_t host, ConnectionId c) {
-  auto it = hosts_[host].pipes.find(c);
-  if (it == hosts_[host].pipes.end()) return;
-  const std::uint32_t index = it->second;
+  const std::uint32_t index = hosts_[host].pipe_of(c);
+  if (index == NoPipe) return;
   Pipe& p = pipes_[index];
-  hosts_[host].pipes.erase(it);
+  hosts_[host].pipes[c] = NoPipe;
   if (!p.open) return;
   p.open = false;
   for (flow::ChannelId ch : p.channel)
@@ -300,7 +304,7 @@ void FlowSwarm::close(std::uint32_t host, ConnectionId c) {
   const std::uint32_t remote = p.host[1 - side];
   const ConnectionId remote_c = p.connection[1 - side];
   sim_.schedule_in(point_.latency, [this, remote, remote_c] {
-    hosts_[remote].pipes.erase(remote_c);
+    hosts_[remote].set_pipe(remote_c, NoPipe);
     hosts_[remote].engine->on_closed(remote_c, sim_.now());
     drain(remote);
   });

@@ -82,7 +82,7 @@ void PeerEngine::on_announce_failed(Time now) {
 // An incoming connection shows the remote's ephemeral port, not its listening one, so it is
 // matched by address only: one peer per IP address, as in every wiresim scenario.
 bool PeerEngine::known(PeerAddress address) const {
-  for (const auto& [id, c] : connections_)
+  for (const Connection& c : connections_)
     if (c.outgoing ? c.address == address : c.address.ip == address.ip) return true;
   return false;
 }
@@ -90,13 +90,13 @@ bool PeerEngine::known(PeerAddress address) const {
 // ---------------------------------------------------------------- connections
 
 void PeerEngine::on_connected(ConnectionId id, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end() || it->second.stage != Stage::Dialing) {
+  Connection* found = find(id);
+  if (!found || found->stage != Stage::Dialing) {
     // We gave up on this dial (we left, or closed it) and the network finished it anyway.
-    if (it == connections_.end()) closes_.push_back(id);
+    if (!found) closes_.push_back(id);
     return;
   }
-  Connection& c = it->second;
+  Connection& c = *found;
   c.stage = Stage::Handshaking;
   c.since = now;
   event(PeerEventKind::Connected, id);
@@ -106,10 +106,10 @@ void PeerEngine::on_connected(ConnectionId id, Time now) {
 }
 
 void PeerEngine::on_dial_failed(ConnectionId id, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end() || it->second.stage != Stage::Dialing) return;
+  const Connection* c = find(id);
+  if (!c || c->stage != Stage::Dialing) return;
   event(PeerEventKind::Closed, id, "dial failed");
-  forget(it, now);
+  forget(id, now);
 }
 
 std::optional<ConnectionId> PeerEngine::on_accepted(PeerAddress remote, Time now) {
@@ -126,11 +126,10 @@ std::optional<ConnectionId> PeerEngine::on_accepted(PeerAddress remote, Time now
 }
 
 void PeerEngine::on_handshake(ConnectionId id, const Handshake& h, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  Connection& c = it->second;
-  if (c.stage == Stage::Dialing) return protocol_error(id, "handshake before the connection was up", now);
-  if (c.stage == Stage::Active) return protocol_error(id, "a second handshake", now);
+  Connection* found = find(id);
+  if (!found) return;
+  if (found->stage == Stage::Dialing) return protocol_error(id, "handshake before the connection was up", now);
+  if (found->stage == Stage::Active) return protocol_error(id, "a second handshake", now);
   // BEP 3: a handshake for a torrent we do not serve drops the connection.
   if (h.info_hash != torrent_->info_hash) {
     std::string text = "handshake for info_hash ";
@@ -143,15 +142,17 @@ void PeerEngine::on_handshake(ConnectionId id, const Handshake& h, Time now) {
   if (h.peer_id == self_) return close(id, "connected to ourselves", now);
   // Two connections to one peer (both dialed at once): both ends keep the one dialed by the
   // smaller peer_id, so they agree without a word.
-  for (auto& [other_id, other] : connections_) {
-    if (other_id == id || other.stage != Stage::Active || other.peer_id != h.peer_id) continue;
-    const PeerId& dialer_new = c.outgoing ? self_ : h.peer_id;
+  const bool outgoing = found->outgoing;
+  for (const Connection& other : connections_) {
+    if (other.id == id || other.stage != Stage::Active || other.peer_id != h.peer_id) continue;
+    const PeerId& dialer_new = outgoing ? self_ : h.peer_id;
     const PeerId& dialer_old = other.outgoing ? self_ : other.peer_id;
-    if (c.outgoing == other.outgoing || !(dialer_new < dialer_old))
+    if (outgoing == other.outgoing || !(dialer_new < dialer_old))
       return close(id, "already connected to this peer", now);
-    close(other_id, "already connected to this peer", now);
+    close(other.id, "already connected to this peer", now);  // moves the connections after it
     break;
   }
+  Connection& c = *find(id);
   c.peer_id = h.peer_id;
   if (!c.outgoing) outgoing_.push_back({id, Handshake{{}, torrent_->info_hash, self_}});
   handshake_done(id, c, now);
@@ -175,17 +176,17 @@ void PeerEngine::handshake_done(ConnectionId id, Connection& c, Time now) {
 // Two seeds have nothing to give each other; remember it so the tracker's next list does not
 // bring the same seed back.
 void PeerEngine::drop_seed(ConnectionId id, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  seeds_seen_.insert(it->second.outgoing ? it->second.address : PeerAddress{it->second.address.ip, 0});
+  const Connection* c = find(id);
+  if (!c) return;
+  seeds_seen_.insert(c->outgoing ? c->address : PeerAddress{c->address.ip, 0});
   close(id, "both seeds", now);
 }
 
 void PeerEngine::on_closed(ConnectionId id, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  event(PeerEventKind::Closed, id, it->second.stage == Stage::Dialing ? "dial failed" : "closed by the peer");
-  forget(it, now);
+  const Connection* c = find(id);
+  if (!c) return;
+  event(PeerEventKind::Closed, id, c->stage == Stage::Dialing ? "dial failed" : "closed by the peer");
+  forget(id, now);
 }
 
 void PeerEngine::protocol_error(ConnectionId id, std::string text, Time now) {
@@ -194,33 +195,34 @@ void PeerEngine::protocol_error(ConnectionId id, std::string text, Time now) {
 }
 
 void PeerEngine::close(ConnectionId id, std::string reason, Time now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
+  if (!find(id)) return;
   event(PeerEventKind::Closed, id, std::move(reason));
   closes_.push_back(id);
-  forget(it, now);
+  forget(id, now);
 }
 
 PeerEngine::Connection& PeerEngine::add_connection(ConnectionId id) {
-  Connection& c = connections_[id];
-  if (by_id_.size() <= id) by_id_.resize(id + 1, nullptr);
-  by_id_[id] = &c;
+  if (by_id_.size() <= id) by_id_.resize(id + 1, NoIndex);
+  by_id_[id] = static_cast<std::uint32_t>(connections_.size());
+  Connection& c = connections_.emplace_back();
+  c.id = id;
   return c;
 }
 
 // Whatever the connection held goes back: its share of availability, our requests at it (free
 // for others to take), its unchoke slot (for another interested peer).
-void PeerEngine::forget(Iter it, Time now) {
-  const ConnectionId id = it->first;
-  Connection& c = it->second;
+void PeerEngine::forget(ConnectionId id, Time now) {
+  const std::uint32_t index = by_id_[id];
+  Connection& c = connections_[index];
   const bool active = c.stage == Stage::Active;
   const bool had_requests = !c.requested.empty();
   if (active) picker_.remove_peer(c.pieces);
   for (const BlockRef& block : c.requested) picker_.drop_request(block, false);
   const bool had_slot = choker_.is_unchoked(id);
   choker_.forget(id);
-  connections_.erase(it);
-  by_id_[id] = nullptr;
+  connections_.erase(connections_.begin() + index);
+  by_id_[id] = NoIndex;
+  for (std::uint32_t i = index; i < connections_.size(); ++i) by_id_[connections_[i].id] = i;
   if (left_) return;
   if (had_slot) fill_free_slots(now);
   if (had_requests) {
@@ -233,10 +235,10 @@ void PeerEngine::leave(Time now) {
   announce(TrackerEvent::Stopped, now);
   left_ = true;
   while (!connections_.empty()) {
-    auto it = connections_.begin();
-    event(PeerEventKind::Closed, it->first, "leaving the swarm");
-    closes_.push_back(it->first);
-    forget(it, now);
+    const ConnectionId id = connections_.front().id;
+    event(PeerEventKind::Closed, id, "leaving the swarm");
+    closes_.push_back(id);
+    forget(id, now);
   }
   event(PeerEventKind::Left, 0);
 }
@@ -245,10 +247,10 @@ void PeerEngine::leave(Time now) {
 
 std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
   std::vector<ChokeCandidate> out;
-  for (const auto& [id, c] : connections_) {
+  for (const Connection& c : connections_) {
     if (c.stage != Stage::Active) continue;
     ChokeCandidate k;
-    k.connection = id;
+    k.connection = c.id;
     k.interested = c.peer_interested;
     // Cohen 2003 3.1/3.4: a leecher rewards who gives it the most; a seed, having nothing to
     // get, prefers the peers it uploads to fastest (the original client's rule).
@@ -275,16 +277,15 @@ void PeerEngine::fill_free_slots(Time now) {
   const std::vector<ConnectionId> added = choker_.fill_free_slots(choke_candidates(now), now);
   if (added.empty()) return;
   for (ConnectionId id : added) {
-    auto it = connections_.find(id);
-    if (it != connections_.end()) set_choking(id, it->second, false, now);
+    if (Connection* c = find(id)) set_choking(id, *c, false, now);
   }
   report_unchoke_round("free slot");
 }
 
 void PeerEngine::apply_unchoked(const std::vector<ConnectionId>& unchoked, Time now) {
-  for (auto& [id, c] : connections_) {
+  for (Connection& c : connections_) {
     if (c.stage != Stage::Active) continue;
-    set_choking(id, c, !std::binary_search(unchoked.begin(), unchoked.end(), id), now);
+    set_choking(c.id, c, !std::binary_search(unchoked.begin(), unchoked.end(), c.id), now);
   }
 }
 
@@ -326,9 +327,9 @@ void PeerEngine::on_timer(Time now) {
     rechoke(now);
     next_rechoke_ = now + config_.rechoke_interval;
     // BEP 3 keep-alive. Checked once a round: sent within a rechoke interval of the deadline.
-    for (auto& [id, c] : connections_)
+    for (Connection& c : connections_)
       if (c.stage == Stage::Active && now - c.last_sent >= config_.keep_alive)
-        send_simple(id, c, MessageType::KeepAlive, now);
+        send_simple(c.id, c, MessageType::KeepAlive, now);
   }
   const bool early = wants_peers() && connections_.size() < config_.wanted_connections &&
                      now >= last_announce_ + config_.early_announce;
@@ -368,9 +369,9 @@ std::string_view PeerEngine::piece_data(std::uint32_t index) const {
 std::vector<ConnectionInfo> PeerEngine::connections(Time now) const {
   std::vector<ConnectionInfo> out;
   out.reserve(connections_.size());
-  for (const auto& [id, c] : connections_) {
+  for (const Connection& c : connections_) {
     ConnectionInfo info;
-    info.connection = id;
+    info.connection = c.id;
     info.address = c.address;
     info.outgoing = c.outgoing;
     info.handshake_done = c.stage == Stage::Active;

@@ -258,7 +258,8 @@ void PeerEngine::on_piece(ConnectionId id, Connection& c, const Message& m, Time
 }
 
 void PeerEngine::cancel_elsewhere(const BlockRef& block, ConnectionId except, Time now) {
-  for (auto& [id, c] : connections_) {
+  for (Connection& c : connections_) {
+    const ConnectionId id = c.id;
     if (id == except) continue;
     auto it = std::find(c.requested.begin(), c.requested.end(), block);
     if (it == c.requested.end()) continue;
@@ -286,7 +287,8 @@ void PeerEngine::finish_piece(std::uint32_t piece, ConnectionId from, Time now) 
   picker_.piece_verified(piece);
   event(PeerEventKind::PieceVerified, from, {}, piece);
   // BEP 3: announce the piece to every peer, and lose interest in those left with nothing for us.
-  for (auto& [id, c] : connections_) {
+  for (Connection& c : connections_) {
+    const ConnectionId id = c.id;
     if (c.stage != Stage::Active) continue;
     if (config_.redundant_have || !c.pieces.test(piece)) {
       Message have;
@@ -310,8 +312,8 @@ void PeerEngine::on_complete(Time now) {
   if (!config_.seed_after_completion) return leave(now);
   // Two seeds have nothing to give each other.
   std::vector<ConnectionId> seeds;
-  for (const auto& [id, c] : connections_)
-    if (c.stage == Stage::Active && c.pieces.all()) seeds.push_back(id);
+  for (const Connection& c : connections_)
+    if (c.stage == Stage::Active && c.pieces.all()) seeds.push_back(c.id);
   for (ConnectionId id : seeds) drop_seed(id, now);
 }
 
@@ -326,7 +328,7 @@ void PeerEngine::fill(ConnectionId id, Connection& c, Time now) {
 }
 
 void PeerEngine::fill_all(Time now) {
-  for (auto& [id, c] : connections_) fill(id, c, now);
+  for (Connection& c : connections_) fill(c.id, c, now);
 }
 
 void PeerEngine::send_new_requests(ConnectionId id, Connection& c, std::size_t from, Time now) {
