@@ -151,6 +151,27 @@ struct FlowNetwork::Impl {
     };
   };
 
+  // reallocate_all()'s copy of a channel taking part, its path in part_hops[first_hop,
+  // last_hop), and of a resource's filling.
+  struct Part {
+    ChannelId channel;
+    std::uint32_t first_hop, last_hop;
+    double cap;
+    double rate = 0;
+    std::uint32_t by = detail::NoBottleneck;  // what froze it; NoBottleneck: not frozen yet
+  };
+  struct PartHop {
+    ResourceId resource;
+    double weight;
+  };
+  struct Level {
+    double available = 0;  // capacity
+    double load = 0;       // of its frozen channels
+    double weight = 0;     // of its unfrozen ones
+    std::uint32_t unfrozen = 0;
+  };
+  static constexpr std::uint32_t NoPart = std::numeric_limits<std::uint32_t>::max();
+
   explicit Impl(Simulator& s) : sim(s) {}
 
   Simulator& sim;
@@ -176,6 +197,11 @@ struct FlowNetwork::Impl {
   std::vector<ChannelId> joining;     // found without a bottleneck after a filling
   std::vector<Candidate> candidates;  // sorted at the start of a filling
   std::vector<Candidate> raised;      // heap of levels that rose since
+  std::vector<Part> parts;            // reallocate_all()'s scratch
+  std::vector<PartHop> part_hops;
+  std::vector<std::uint32_t> part_of; // by channel: its index in parts, or NoPart
+  std::vector<Level> levels;          // by resource
+  std::vector<ChannelId> loose;       // started or capped channels that cross nothing
 
   bool valid(ChannelId c) const { return c < channels.size() && channels[c].open; }
   Sharer& sharer_of(const Hop& hop) { return resources[hop.resource].sharers[hop.slot]; }
@@ -195,12 +221,18 @@ struct FlowNetwork::Impl {
   void on_tick();
   void free_channel(ChannelId c);
 
-  // reallocation.cpp: the max-min allocation.
+  // full_reallocation.cpp: the allocation with an interval, afresh each time.
+  void allocate_pending();
+  void collect_parts();
+  void reallocate_all();
+  double part_level(ResourceId r);
+  void freeze_part(Part& p, double level, std::uint32_t by);
+
+  // reallocation.cpp: the max-min allocation at every change, incrementally.
   void begin_region();
   void allocate_started(ChannelId c);
   void allocate_stopped(ChannelId c);
   void allocate_new_cap(ChannelId c);
-  void allocate_pending();
   void release(ChannelId c);
   void expand_released();
   void join_resources(ChannelId c);

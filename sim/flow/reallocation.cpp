@@ -55,35 +55,6 @@ void FlowNetwork::Impl::allocate_stopped(ChannelId c) {
   reallocate();
 }
 
-// Every change since the last reallocation interval, in one reallocation.
-void FlowNetwork::Impl::allocate_pending() {
-  begin_region();
-  for (ChannelId c : pending_stops) {
-    Channel& ch = channels[c];
-    if (ch.pending != Pending::Stop) continue;  // started again, or listed twice
-    ch.pending = Pending::None;
-    release(c);
-    if (!ch.open) free_channel(c);
-  }
-  expand_released();
-  for (ChannelId c : pending_starts) {
-    if (channels[c].pending != Pending::Start) continue;
-    channels[c].pending = Pending::None;
-    join_resources(c);
-    join_region(c);
-  }
-  for (ChannelId c : pending_caps) {
-    if (channels[c].pending != Pending::Cap) continue;
-    channels[c].pending = Pending::None;
-    join_region(c);
-  }
-  pending_stops.clear();
-  pending_starts.clear();
-  pending_caps.clear();
-  if (region.empty() && touched.empty()) return;  // every change was undone in time
-  reallocate();
-}
-
 // A stopped channel gives its share back. The reallocation starts from the allocation with the
 // channel still in it: its resources move their fastest channels if they were saturated then.
 void FlowNetwork::Impl::release(ChannelId c) {
