@@ -297,8 +297,9 @@ void build_axis(Axis& axis, bool has_data, double data_lo, double data_hi, bool 
   else build_linear(axis, has_data, data_lo, data_hi, horizontal);
 }
 
-// Where the legend covers the fewest drawn points: top-left first, then clockwise.
-void place_legend(Layout& layout) {
+// Where the legend covers the fewest drawn points: top-left first, then clockwise. Returns how
+// many markers it covers there.
+std::size_t place_legend(Layout& layout) {
   Legend& legend = layout.legend;
   const double inset = 10;
   const std::array<Point, 4> corners{
@@ -306,9 +307,9 @@ void place_legend(Layout& layout) {
       Point{layout.plot_right - inset - legend.width, layout.plot_top + inset},
       Point{layout.plot_right - inset - legend.width, layout.plot_bottom - inset - legend.height},
       Point{layout.plot_left + inset, layout.plot_bottom - inset - legend.height}};
-  std::vector<Point> drawn;
+  std::vector<Point> markers, drawn;
   for (const SeriesPixels& s : layout.series) {
-    drawn.insert(drawn.end(), s.markers.begin(), s.markers.end());
+    markers.insert(markers.end(), s.markers.begin(), s.markers.end());
     for (const auto& run : s.runs)
       for (std::size_t i = 0; i < run.size(); ++i) {
         drawn.push_back(run[i]);
@@ -321,19 +322,26 @@ void place_legend(Layout& layout) {
         }
       }
   }
-  std::size_t best_count = SIZE_MAX;
-  for (const Point& corner : corners) {
+  const auto covered = [&legend](const std::vector<Point>& points, Point corner) {
     std::size_t count = 0;
-    for (const Point& p : drawn)
+    for (const Point& p : points)
       if (p.x >= corner.x - 6 && p.x <= corner.x + legend.width + 6 && p.y >= corner.y - 6 &&
           p.y <= corner.y + legend.height + 6)
         ++count;
-    if (count < best_count) {
-      best_count = count;
+    return count;
+  };
+  // A hidden marker is a hidden result; a line under the legend still shows on both sides.
+  std::size_t best_markers = SIZE_MAX, best_drawn = SIZE_MAX;
+  for (const Point& corner : corners) {
+    const std::size_t m = covered(markers, corner), d = covered(drawn, corner);
+    if (m < best_markers || (m == best_markers && d < best_drawn)) {
+      best_markers = m;
+      best_drawn = d;
       legend.left = corner.x;
       legend.top = corner.y;
     }
   }
+  return best_markers;
 }
 
 // The title at TitleScale, or smaller, or cut short with "..." so that it fits the canvas.
@@ -350,6 +358,9 @@ std::pair<std::string, int> fitted_title(const std::string& title, double room) 
   }
   return {cut + "...", TextScale};
 }
+
+void lay_out_x(Layout& layout, const PlotOptions& options, const std::vector<PlotSeries>& series, bool has_data,
+               double x_lo, double x_hi);
 
 Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions& options) {
   if (options.width < 320 || options.width > 4096 || options.height < 240 || options.height > 4096) {
@@ -391,10 +402,43 @@ Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions&
   layout.plot_right = options.width - 40;
   if (layout.plot_right - layout.plot_left < 60 || layout.plot_bottom - layout.plot_top < 60)
     return Error{"plot: the canvas leaves no room for the plot area; make it larger"};
+  lay_out_x(layout, options, series, has_data, x_lo, x_hi);
+
+  if (!series.empty()) {
+    Legend& legend = layout.legend;
+    legend.shown = true;
+    double widest_label = 0;
+    for (const std::string& label : layout.labels) widest_label = std::max(widest_label, text_width(label, TextScale));
+    legend.width = std::round(2 * LegendPad + LegendSample + Gap + widest_label);
+    legend.height = std::round(2 * LegendPad + static_cast<double>(series.size()) * legend.row_height);
+    // Every corner hides a marker: the legend goes beside the plot, which narrows to make room
+    // (if enough is left of it).
+    const double beside = options.width - 12 - legend.width - Gap;
+    if (place_legend(layout) > 0 && beside - layout.plot_left >= 200) {
+      layout.plot_right = beside;
+      lay_out_x(layout, options, series, has_data, x_lo, x_hi);
+      legend.left = options.width - 12 - legend.width;
+      legend.top = layout.plot_top;
+    }
+    legend.left = std::round(legend.left);
+    legend.top = std::round(legend.top);
+  }
+  return layout;
+}
+
+// The x axis, the texts and the series in pixels, for the plot area's current width.
+void lay_out_x(Layout& layout, const PlotOptions& options, const std::vector<PlotSeries>& series, bool has_data,
+               double x_lo, double x_hi) {
+  layout.x.ticks.clear();
+  layout.texts.clear();
+  layout.series.clear();
+  layout.labels.clear();
   layout.x.pixel_lo = layout.plot_left;
   layout.x.pixel_hi = layout.plot_right;
   build_axis(layout.x, has_data, x_lo, x_hi, true);
 
+  const double text_h = TextHeight * TextScale;
+  const std::string title = clean_label(options.title);
   for (const Tick& t : layout.x.ticks)
     if (!t.label.empty())
       layout.texts.push_back({t.pixel, layout.plot_bottom + TickLength + Gap, t.label, TextScale, Anchor::Middle, false, "tick"});
@@ -427,19 +471,6 @@ Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions&
     layout.series.push_back(std::move(pixels));
     layout.labels.push_back(clean_label(s.label));
   }
-
-  if (!series.empty()) {
-    Legend& legend = layout.legend;
-    legend.shown = true;
-    double widest_label = 0;
-    for (const std::string& label : layout.labels) widest_label = std::max(widest_label, text_width(label, TextScale));
-    legend.width = std::round(2 * LegendPad + LegendSample + Gap + widest_label);
-    legend.height = std::round(2 * LegendPad + static_cast<double>(series.size()) * legend.row_height);
-    place_legend(layout);
-    legend.left = std::round(legend.left);
-    legend.top = std::round(legend.top);
-  }
-  return layout;
 }
 
 // The centre of the pixel row or column a 1-pixel line at p covers, for crisp lines.

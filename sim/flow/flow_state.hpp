@@ -201,7 +201,6 @@ struct FlowNetwork::Impl {
   std::vector<PartHop> part_hops;
   std::vector<std::uint32_t> part_of; // by channel: its index in parts, or NoPart
   std::vector<Level> levels;          // by resource
-  std::vector<ChannelId> loose;       // started or capped channels that cross nothing
 
   bool valid(ChannelId c) const { return c < channels.size() && channels[c].open; }
   Sharer& sharer_of(const Hop& hop) { return resources[hop.resource].sharers[hop.slot]; }
@@ -221,7 +220,7 @@ struct FlowNetwork::Impl {
   void on_tick();
   void free_channel(ChannelId c);
 
-  // full_reallocation.cpp: the allocation with an interval, afresh each time.
+  // full_reallocation.cpp: the allocation with an interval, afresh when the region grows.
   void allocate_pending();
   void collect_parts();
   void reallocate_all();
@@ -237,10 +236,11 @@ struct FlowNetwork::Impl {
   void expand_released();
   void join_resources(ChannelId c);
   void leave_resources(ChannelId c);
-  void reallocate();
+  // false: it gave up, the region having grown past give_up_above channels.
+  bool reallocate(std::size_t give_up_above = SIZE_MAX);
   void join_region(ChannelId c);
   void touch(ResourceId r);
-  void expand_pending();
+  void expand_pending(std::size_t give_up_above = SIZE_MAX);
   void expand_fastest(ResourceId r);
   void fill();
   double fill_level(ResourceId r);

@@ -136,12 +136,13 @@ void FlowNetwork::Impl::leave_resources(ChannelId c) {
 // grows through the fastest channels of each saturated resource it touches. Along such a chain
 // rates never go down, so in a swarm whose downloads are mostly not full it stays within a few
 // peers; taking every channel of every saturated resource instead spread through the swarm.
-void FlowNetwork::Impl::reallocate() {
-  expand_pending();
+bool FlowNetwork::Impl::reallocate(std::size_t give_up_above) {
+  expand_pending(give_up_above);
   for (;;) {
+    if (region.size() > give_up_above) return false;
     fill();
     if (!add_channels_without_bottleneck()) break;
-    expand_pending();
+    expand_pending(give_up_above);
   }
   for (ChannelId c : region) {
     set_bottleneck(c, channels[c].frozen_by);
@@ -150,6 +151,7 @@ void FlowNetwork::Impl::reallocate() {
   for (ResourceId r : touched) resources[r].load = resources[r].other_load + resources[r].region_load;
   ++stats.reallocations;
   stats.channels_visited += region.size();
+  return true;
 }
 
 void FlowNetwork::Impl::join_region(ChannelId c) {
@@ -179,8 +181,8 @@ void FlowNetwork::Impl::touch(ResourceId r) {
 }
 
 // The fastest channels of each saturated resource in to_expand join the region.
-void FlowNetwork::Impl::expand_pending() {
-  while (!to_expand.empty()) {
+void FlowNetwork::Impl::expand_pending(std::size_t give_up_above) {
+  while (!to_expand.empty() && region.size() <= give_up_above) {
     const ResourceId r = to_expand.back();
     to_expand.pop_back();
     Resource& res = resources[r];
