@@ -332,3 +332,29 @@ TEST_CASE("each mode keeps its colours and marker") {
   CHECK(mode_marker("p2p-ideal") == Marker::Triangle);
   CHECK(mode_marker("bittorrent") == Marker::Circle);
 }
+
+TEST_CASE("a legend that would hide a marker in every corner goes beside the plot") {
+  PlotOptions options;
+  options.log_x = options.log_y = true;
+  // On log axes from 1 to 100 and 100 to 10,000, each point sits a little inside a corner.
+  const std::vector<std::pair<double, double>> corners{{1.2, 120}, {80, 120}, {80, 8000}, {1.2, 8000}};
+  const std::string svg = svg_of({markers("corners", 0x009E73, Marker::Circle, corners)}, options);
+  const std::string axes = svg.substr(svg.find("<g class=\"axes\""));
+  const double plot_right = attribute_values(axes, "x")[0] + attribute_values(axes, "width")[0];
+  const std::string legend = svg.substr(svg.find("<g class=\"legend\">"));
+  const double legend_left = attribute_values(legend, "x")[0];
+  CHECK(legend_left > plot_right);
+  CHECK(legend_left + attribute_values(legend, "width")[0] <= 960);
+  // Every marker stays left of the legend.
+  for (double cx : attribute_values(series_group(svg, 0), "cx")) CHECK(cx < legend_left);
+}
+
+TEST_CASE("a legend with a free corner stays inside the plot") {
+  PlotOptions options;
+  options.log_x = options.log_y = true;
+  const std::string svg = svg_of({markers("two", 0x009E73, Marker::Circle, {{1, 100}, {100, 10000}})}, options);
+  const std::string axes = svg.substr(svg.find("<g class=\"axes\""));
+  const double plot_right = attribute_values(axes, "x")[0] + attribute_values(axes, "width")[0];
+  const std::string legend = svg.substr(svg.find("<g class=\"legend\">"));
+  CHECK(attribute_values(legend, "x")[0] + attribute_values(legend, "width")[0] < plot_right);
+}
