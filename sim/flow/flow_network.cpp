@@ -279,6 +279,10 @@ void FlowNetwork::set_rate_cap(ChannelId channel, double rate_cap_bps) {
   if (!im.valid(channel) || std::isnan(rate_cap_bps)) return;
   Impl::Channel& ch = im.channels[channel];
   ch.rate_cap = std::max(0.0, rate_cap_bps);
+  // On its resources (active, or idle and keeping its share): their copies of the cap follow.
+  const bool joined = (ch.active && ch.pending != Impl::Pending::Start) || ch.pending == Impl::Pending::Stop;
+  if (joined)
+    for (const Impl::Hop& hop : ch.path) im.sharer_of(hop).cap = ch.rate_cap;
   if (!ch.active || ch.pending == Impl::Pending::Start) return;
   if (im.interval.ns > 0) {
     if (ch.pending == Impl::Pending::None) im.defer(channel, Impl::Pending::Cap, im.pending_caps);

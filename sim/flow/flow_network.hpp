@@ -43,6 +43,8 @@ struct PathHop {
 struct FlowStats {
   std::uint64_t reallocations = 0;    // allocations computed (one per change, or per interval)
   std::uint64_t channels_visited = 0; // summed over reallocations: the incremental region sizes
+  std::uint64_t fresh_reallocations = 0;  // of those, filled afresh (with an interval, when the
+                                          // changes reached many channels)
   std::uint64_t messages_delivered = 0;
 };
 

@@ -68,6 +68,11 @@ struct FlowNetwork::Impl {
     bool holds = false;               // this resource is the channel's recorded bottleneck
     double weight;
     double rate;                      // = the channel's rate
+    double cap;                       // = the channel's rate cap
+    // A two-hop channel's other resource (NoResource otherwise), so that an afresh filling
+    // that freezes the channel here need not read its path (reallocate_all).
+    ResourceId other;
+    double other_weight;
     double new_rate = 0;              // its rate in the filling under way, once frozen
     std::uint64_t region_epoch = 0;   // = Impl::epoch while the channel is in the region
     std::uint64_t frozen_round = 0;   // = Impl::round once frozen in the filling under way
@@ -151,26 +156,16 @@ struct FlowNetwork::Impl {
     };
   };
 
-  // reallocate_all()'s copy of a channel taking part, its path in part_hops[first_hop,
-  // last_hop), and of a resource's filling.
-  struct Part {
-    ChannelId channel;
-    std::uint32_t first_hop, last_hop;
-    double cap;
-    double rate = 0;
-    std::uint32_t by = detail::NoBottleneck;  // what froze it; NoBottleneck: not frozen yet
-  };
-  struct PartHop {
-    ResourceId resource;
-    double weight;
-  };
+  // reallocate_all()'s mark of a channel that takes no part (by channel, in fill_by).
+  static constexpr std::uint32_t NotTaking = detail::NoBottleneck - 2;
+  static constexpr ResourceId NoResource = std::numeric_limits<ResourceId>::max();
+  // reallocate_all()'s record of a resource's filling.
   struct Level {
-    double available = 0;  // capacity
-    double load = 0;       // of its frozen channels
-    double weight = 0;     // of its unfrozen ones
+    double capacity = 0;
+    double load = 0;    // of its frozen channels
+    double weight = 0;  // of its unfrozen ones
     std::uint32_t unfrozen = 0;
   };
-  static constexpr std::uint32_t NoPart = std::numeric_limits<std::uint32_t>::max();
 
   explicit Impl(Simulator& s) : sim(s) {}
 
@@ -197,9 +192,11 @@ struct FlowNetwork::Impl {
   std::vector<ChannelId> joining;     // found without a bottleneck after a filling
   std::vector<Candidate> candidates;  // sorted at the start of a filling
   std::vector<Candidate> raised;      // heap of levels that rose since
-  std::vector<Part> parts;            // reallocate_all()'s scratch
-  std::vector<PartHop> part_hops;
-  std::vector<std::uint32_t> part_of; // by channel: its index in parts, or NoPart
+  // reallocate_all()'s scratch, by channel id: what froze it (NoBottleneck: nothing yet,
+  // NotTaking: not on any resource) and its rate then.
+  std::vector<std::uint32_t> fill_by;
+  std::vector<double> fill_rate;
+  std::vector<ChannelId> taking;      // the channels on resources, in the order first seen
   std::vector<Level> levels;          // by resource
 
   bool valid(ChannelId c) const { return c < channels.size() && channels[c].open; }
@@ -222,10 +219,11 @@ struct FlowNetwork::Impl {
 
   // full_reallocation.cpp: the allocation with an interval, afresh when the region grows.
   void allocate_pending();
-  void collect_parts();
   void reallocate_all();
-  double part_level(ResourceId r);
-  void freeze_part(Part& p, double level, std::uint32_t by);
+  void collect_taking();
+  double level_of(ResourceId r);
+  void freeze_taking(const Sharer& s, ResourceId r, double level, std::uint32_t by);
+  void write_back_all();
 
   // reallocation.cpp: the max-min allocation at every change, incrementally.
   void begin_region();
@@ -252,6 +250,7 @@ struct FlowNetwork::Impl {
   double filled_load(ResourceId r) const;
   void set_bottleneck(ChannelId c, std::uint32_t bottleneck);
   void set_rate(ChannelId c, double rate);
+  bool change_rate(ChannelId c, double rate);  // the channel's side of set_rate
   std::string check() const;
 };
 

@@ -63,42 +63,68 @@ void FlowNetwork::Impl::allocate_pending() {
   reallocate_all();
 }
 
-// The channels on the resources, in the order their first resource lists them.
-void FlowNetwork::Impl::collect_parts() {
-  parts.clear();
-  part_hops.clear();
-  if (part_of.size() < channels.size()) part_of.resize(channels.size(), NoPart);
+// The channels on the resources, in the order their first resource lists them; each
+// resource's filling record and first candidate level, with every channel unfrozen.
+void FlowNetwork::Impl::collect_taking() {
+  if (fill_by.size() < channels.size()) {
+    fill_by.resize(channels.size(), NotTaking);
+    fill_rate.resize(channels.size(), 0.0);
+  }
+  taking.clear();
+  candidates.clear();
+  levels.resize(resources.size());
   for (ResourceId r = 0; r < resources.size(); ++r) {
-    for (const Sharer& s : resources[r].sharers) {
-      if (part_of[s.channel] != NoPart) continue;
-      const Channel& ch = channels[s.channel];
-      part_of[s.channel] = static_cast<std::uint32_t>(parts.size());
-      Part& p = parts.emplace_back();
-      p.channel = s.channel;
-      p.cap = ch.rate_cap;
-      p.first_hop = static_cast<std::uint32_t>(part_hops.size());
-      for (const Hop& hop : ch.path) part_hops.push_back({hop.resource, hop.weight});
-      p.last_hop = static_cast<std::uint32_t>(part_hops.size());
+    const Resource& res = resources[r];
+    Level& l = levels[r];
+    l = {res.capacity, 0.0, 0.0, static_cast<std::uint32_t>(res.sharers.size())};
+    for (const Sharer& s : res.sharers) {
+      l.weight += s.weight;
+      if (fill_by[s.channel] != NotTaking) continue;
+      fill_by[s.channel] = NoBottleneck;
+      taking.push_back(s.channel);
+      if (!std::isinf(s.cap)) candidates.emplace_back(s.cap, s.channel, true);
     }
+    if (l.unfrozen > 0) candidates.emplace_back(level_of(r), r, false);
   }
 }
 
+// The level at which resource r would fill if its unfrozen channels rose alone.
+double FlowNetwork::Impl::level_of(ResourceId r) {
+  Level& l = levels[r];
+  if (!(l.weight > 0)) {  // rounding ate it: sum it afresh
+    l.weight = 0;
+    for (const Sharer& s : resources[r].sharers)
+      if (fill_by[s.channel] == NoBottleneck) l.weight += s.weight;
+    if (!(l.weight > 0)) return Unlimited;
+  }
+  return std::max(0.0, l.capacity - l.load) / l.weight;
+}
+
+// Freezes the channel of sharer s of resource r and takes it out of the filling of every
+// resource on its path: a two-hop channel's sharer names its other resource, a longer path is
+// read from the channel.
+void FlowNetwork::Impl::freeze_taking(const Sharer& s, ResourceId r, double level, std::uint32_t by) {
+  fill_by[s.channel] = by;
+  fill_rate[s.channel] = level;
+  const auto leave = [this, level](ResourceId resource, double weight) {
+    Level& l = levels[resource];
+    l.load += weight * level;
+    l.weight -= weight;
+    --l.unfrozen;
+  };
+  if (s.other != NoResource) {
+    leave(r, s.weight);
+    leave(s.other, s.other_weight);
+    return;
+  }
+  for (const Hop& hop : channels[s.channel].path) leave(hop.resource, hop.weight);
+}
+
 void FlowNetwork::Impl::reallocate_all() {
-  collect_parts();
-  levels.assign(resources.size(), Level{});
-  for (ResourceId r = 0; r < resources.size(); ++r) levels[r].available = resources[r].capacity;
-  for (const PartHop& hop : part_hops) {
-    levels[hop.resource].weight += hop.weight;
-    ++levels[hop.resource].unfrozen;
-  }
-  candidates.clear();
-  for (ResourceId r = 0; r < resources.size(); ++r) {
-    if (levels[r].unfrozen > 0) candidates.emplace_back(part_level(r), r, false);
-  }
-  for (const Part& p : parts) {
-    if (!std::isinf(p.cap)) candidates.emplace_back(p.cap, p.channel, true);
-  }
-  // As in fill(): the first levels in sorted order, those that rose since in a heap.
+  collect_taking();
+  // As in fill(): the first levels in sorted order, those that rose since in a heap. A
+  // resource's level only rises as its channels freeze elsewhere (they freeze below it), so its
+  // candidate is a lower bound, brought up to date when it comes first.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     return Candidate::Later{}(b, a);
   });
@@ -118,63 +144,52 @@ void FlowNetwork::Impl::reallocate_all() {
       break;
     }
     if (next.is_cap()) {
-      Part& p = parts[part_of[next.id()]];
-      if (p.by != NoBottleneck) continue;
+      if (fill_by[next.id()] != NoBottleneck) continue;
       level = std::max(level, next.level());
-      freeze_part(p, level, CapBottleneck);
+      const Hop& first = channels[next.id()].path[0];  // caps are rare: read the channel
+      freeze_taking(resources[first.resource].sharers[first.slot], first.resource, level, CapBottleneck);
       continue;
     }
     const ResourceId r = next.id();
     if (levels[r].unfrozen == 0) continue;
-    const double current = part_level(r);
+    const double current = level_of(r);
     if (current > next.level()) {
       raised.push_back({current, r, false});
       std::push_heap(raised.begin(), raised.end(), Candidate::Later{});
       continue;
     }
     level = std::max(level, current);  // rounding must not let levels go back
-    for (const Sharer& s : resources[r].sharers) {
-      Part& p = parts[part_of[s.channel]];
-      if (p.by == NoBottleneck) freeze_part(p, level, r);
-    }
+    for (const Sharer& s : resources[r].sharers)
+      if (fill_by[s.channel] == NoBottleneck) freeze_taking(s, r, level, r);
   }
-  for (const Part& p : parts) {
-    part_of[p.channel] = NoPart;
-    set_bottleneck(p.channel, p.by);
-    set_rate(p.channel, p.rate);
+  write_back_all();
+  ++stats.reallocations;
+  ++stats.fresh_reallocations;
+  stats.channels_visited += taking.size();
+}
+
+// The channels first, each once (their rates, bottlenecks and completion events), then the
+// resources, their sharers in order: the copies of rates and bottlenecks, and loads summed
+// afresh, so that rounding never piles up.
+void FlowNetwork::Impl::write_back_all() {
+  for (ChannelId c : taking) {
+    channels[c].bottleneck = fill_by[c];
+    change_rate(c, fill_rate[c]);
+    fill_rate[c] = channels[c].rate;  // kept as it was if it moved by rounding only
   }
-  // Loads summed afresh, so that rounding never piles up.
   for (ResourceId r = 0; r < resources.size(); ++r) {
     Resource& res = resources[r];
     double load = 0;
-    for (const Sharer& s : res.sharers) load += s.weight * s.rate;
+    res.holders = 0;
+    for (Sharer& s : res.sharers) {
+      s.rate = fill_rate[s.channel];
+      s.holds = fill_by[s.channel] == r;
+      res.holders += s.holds;
+      load += s.weight * s.rate;
+    }
     res.load = load;
   }
-  ++stats.reallocations;
-  stats.channels_visited += parts.size();
-}
-
-// The level at which resource r would fill if its unfrozen channels rose alone.
-double FlowNetwork::Impl::part_level(ResourceId r) {
-  Level& l = levels[r];
-  if (!(l.weight > 0)) {  // rounding ate it: sum it afresh
-    l.weight = 0;
-    for (const Sharer& s : resources[r].sharers)
-      if (parts[part_of[s.channel]].by == NoBottleneck) l.weight += s.weight;
-    if (!(l.weight > 0)) return Unlimited;
-  }
-  return std::max(0.0, l.available - l.load) / l.weight;
-}
-
-void FlowNetwork::Impl::freeze_part(Part& p, double level, std::uint32_t by) {
-  p.rate = level;
-  p.by = by;
-  for (std::uint32_t h = p.first_hop; h < p.last_hop; ++h) {
-    Level& l = levels[part_hops[h].resource];
-    l.load += part_hops[h].weight * level;
-    l.weight -= part_hops[h].weight;
-    --l.unfrozen;
-  }
+  for (ChannelId c : taking) fill_by[c] = NotTaking;
 }
 
 }  // namespace wiresim::flow

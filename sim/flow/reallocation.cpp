@@ -94,6 +94,11 @@ void FlowNetwork::Impl::join_resources(ChannelId c) {
     added.channel = c;
     added.weight = hop.weight;
     added.rate = ch.rate;
+    added.cap = ch.rate_cap;
+    const bool two = ch.path.size() == 2;
+    const Hop& other = ch.path[&hop == &ch.path[0] ? 1 : 0];
+    added.other = two ? other.resource : NoResource;
+    added.other_weight = two ? other.weight : 0.0;
   }
 }
 
@@ -385,14 +390,20 @@ void FlowNetwork::Impl::set_bottleneck(ChannelId c, std::uint32_t bottleneck) {
 }
 
 void FlowNetwork::Impl::set_rate(ChannelId c, double rate) {
+  if (!change_rate(c, rate)) return;
+  for (const Hop& hop : channels[c].path) sharer_of(hop).rate = rate;
+}
+
+// Returns false when the rate stays as it was.
+bool FlowNetwork::Impl::change_rate(ChannelId c, double rate) {
   Channel& ch = channels[c];
-  if (rate == ch.rate || (std::isfinite(ch.rate) && std::abs(rate - ch.rate) <= SameRateWithin * ch.rate)) return;
+  if (rate == ch.rate || (std::isfinite(ch.rate) && std::abs(rate - ch.rate) <= SameRateWithin * ch.rate)) return false;
   settle(ch);
   const bool slower = rate < ch.rate;
   ch.rate = rate;
-  for (const Hop& hop : ch.path) sharer_of(hop).rate = rate;
   // Slower, the head ends later than the completion event, which then waits for the rest.
   if (!slower || !ch.completion.valid()) schedule_completion(c);
+  return true;
 }
 
 std::string FlowNetwork::Impl::check() const {
