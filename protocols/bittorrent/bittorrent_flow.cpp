@@ -194,6 +194,7 @@ void FlowSwarm::report_progress(std::uint32_t host) {
 // Carries out what the engine asked for after an input.
 void FlowSwarm::drain(std::uint32_t host) {
   PeerEngine& e = *hosts_[host].engine;
+  if (!e.has_output()) return arm(host);  // most Haves: nothing to answer
   for (const PeerEvent& ev : e.take_events()) {
     if (ev.kind == PeerEventKind::Completed && host != 0) {
       done_at_.push_back(sim_.now().seconds());
