@@ -66,6 +66,7 @@ class FlowSwarm {
   void drain(std::uint32_t host);
   void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what);
   void deliver(std::uint32_t pipe, int to_side, const std::variant<Handshake, Message>& what);
+  void flush_batch();
   void close(std::uint32_t host, ConnectionId c);
   void dial(std::uint32_t host, const Dial& dial);
   void announce(std::uint32_t host, const Announce& a);
@@ -80,6 +81,14 @@ class FlowSwarm {
   std::shared_ptr<const std::string> content_;  // the file's bytes, when carried
   std::vector<Host> hosts_;  // 0 is the server, a seed
   std::deque<Pipe> pipes_;
+  // Control messages of the current drain, all due one latency from now: one kernel event
+  // delivers them in order (a finished piece's Haves are most of a swarm's messages).
+  struct Delivery {
+    std::uint32_t pipe;
+    int to_side;
+    std::variant<Handshake, Message> what;
+  };
+  std::vector<Delivery> batch_;
   std::uint64_t done_ = 0;
   std::vector<double> done_at_;
 };
@@ -202,6 +211,7 @@ void FlowSwarm::drain(std::uint32_t host) {
     }
   }
   for (Outgoing& o : e.take_outgoing()) send(host, o.connection, std::move(o.what));
+  flush_batch();
   for (ConnectionId c : e.take_closes()) close(host, c);
   for (const Dial& d : e.take_dials()) dial(host, d);
   for (const Announce& a : e.take_announces()) announce(host, a);
@@ -252,6 +262,7 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   const int from = side_of(p, host, c);
   const Message* m = std::get_if<Message>(&what);
   if (m && m->type == MessageType::Piece) {
+    flush_batch();  // what was sent before it is scheduled before it
     if (p.channel[from] == NoChannel)
       p.channel[from] = net_.open({{hosts_[p.host[from]].up, 1.0}, {hosts_[p.host[1 - from]].down, 1.0}}, point_.latency);
     // One piece at a time per connection (pacing), so the piece starts where the bytes queued
@@ -274,10 +285,21 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   // the pieces sent before it, so the peer it chokes can tell that nothing more is coming. As an
   // empty message on the piece channel it waits for those pieces, then takes only the latency.
   if (m && (m->type == MessageType::Choke || m->type == MessageType::Unchoke) && p.channel[from] != NoChannel) {
+    flush_batch();
     net_.send(p.channel[from], 0, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
     return;
   }
-  sim_.schedule_in(point_.latency, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
+  batch_.push_back({index, 1 - from, std::move(what)});
+}
+
+// The batch's messages arrive in the order they were sent, and in the same place among the
+// kernel's events as one event each would: nothing else is scheduled between them.
+void FlowSwarm::flush_batch() {
+  if (batch_.empty()) return;
+  sim_.schedule_in(point_.latency, [this, batch = std::move(batch_)] {
+    for (const Delivery& d : batch) deliver(d.pipe, d.to_side, d.what);
+  });
+  batch_.clear();
 }
 
 void FlowSwarm::deliver(std::uint32_t index, int to_side, const std::variant<Handshake, Message>& what) {
