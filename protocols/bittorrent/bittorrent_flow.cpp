@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "protocols/bittorrent/distribution_point.hpp"
@@ -43,6 +45,7 @@ class FlowSwarm {
     // its length (0: none), for the receiver's progress reports.
     std::uint64_t piece_base[2] = {0, 0};
     std::uint64_t piece_length[2] = {0, 0};
+    std::uint32_t cut_to[2] = {0, 0};  // the Piece on its way was cut to this many block bytes (0: not)
   };
   struct Host {
     std::unique_ptr<PeerEngine> engine;
@@ -67,6 +70,7 @@ class FlowSwarm {
   void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what);
   void deliver(std::uint32_t pipe, int to_side, const std::variant<Handshake, Message>& what);
   void flush_batch();
+  void cut_piece(Pipe& p, int from);
   void close(std::uint32_t host, ConnectionId c);
   void dial(std::uint32_t host, const Dial& dial);
   void announce(std::uint32_t host, const Announce& a);
@@ -273,11 +277,17 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
       // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
       Pipe& pipe = pipes_[index];
       pipe.piece_length[from] = 0;
+      const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
       if (pipe.open) {
-        hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now());
+        hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
+                                                      cut_to ? std::optional(cut_to) : std::nullopt);
         drain(pipe.host[from]);
       }
-      deliver(index, 1 - from, what);
+      if (!cut_to) return deliver(index, 1 - from, what);
+      Message part = std::get<Message>(what);
+      part.length = cut_to;
+      if (!part.block.empty()) part.block.resize(cut_to);
+      deliver(index, 1 - from, part);
     });
     return;
   }
@@ -286,10 +296,30 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   // empty message on the piece channel it waits for those pieces, then takes only the latency.
   if (m && (m->type == MessageType::Choke || m->type == MessageType::Unchoke) && p.channel[from] != NoChannel) {
     flush_batch();
+    if (m->type == MessageType::Choke && p.piece_length[from] != 0) cut_piece(p, from);
     net_.send(p.channel[from], 0, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
     return;
   }
   batch_.push_back({index, 1 - from, std::move(what)});
+}
+
+// BEP 3: a choke discards the requests not served yet; over TCP, only the 16 KiB block on its
+// way still arrives. A whole-piece flow stands for such blocks one after another, so a choke
+// ends it at the next block boundary (at least one block: the first was on its way), and the
+// peer keeps that part. Without this, a choked peer got the whole 4 MiB piece, and an
+// uploader kept sending to some twenty peers it had choked besides the five it had not.
+void FlowSwarm::cut_piece(Pipe& p, int from) {
+  constexpr std::uint64_t Header = 13;  // length prefix, id, index, begin
+  constexpr std::uint64_t Block = 16384;
+  const std::uint64_t sent = net_.sent_bytes(p.channel[from]) - p.piece_base[from];
+  if (sent >= p.piece_length[from]) return;  // it has left whole
+  const std::uint64_t length = p.piece_length[from] - Header;
+  const std::uint64_t sent_of_block = sent > Header ? sent - Header : 0;
+  const std::uint64_t keep = std::max(Block, (sent_of_block + Block - 1) / Block * Block);
+  if (keep >= length) return;
+  const std::uint64_t kept = net_.cut_head(p.channel[from], Header + keep);
+  p.piece_length[from] = kept;
+  p.cut_to[from] = static_cast<std::uint32_t>(kept - Header);
 }
 
 // The batch's messages arrive in the order they were sent, and in the same place among the

@@ -257,13 +257,23 @@ std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
     if (!complete())
       k.rate = c.down.rate(now, c.since, config_.rate_window);
     else if (config_.seed_round_robin)
-      k.rate = -static_cast<double>(c.uploaded);  // the least served rank first
+      k.rate = -static_cast<double>(round_robin_standing(c));  // the least served rank first
     else
       k.rate = c.up.rate(now, c.since, config_.rate_window);
     k.newcomer = now - c.since < config_.optimistic_interval;
     out.push_back(k);
   }
   return out;
+}
+
+// A seed's round robin ranks a peer by what it has been served, but a peer in its turn keeps
+// the standing it had when the turn began until a whole piece has reached it (libtorrent's
+// seeding_piece_quota, here one piece): a turn cut short every rechoke round would leave parts
+// of pieces everywhere and few whole ones to trade. Without pacing, sends are not confirmed,
+// and a turn lasts a round.
+std::uint64_t PeerEngine::round_robin_standing(const Connection& c) const {
+  const bool in_turn = !c.am_choking && config_.pieces_in_flight > 0 && c.pieces_sent_since_unchoke == 0;
+  return in_turn ? c.uploaded_when_unchoked : c.uploaded;
 }
 
 void PeerEngine::rechoke(Time now) {
@@ -293,6 +303,10 @@ void PeerEngine::apply_unchoked(const std::vector<ConnectionId>& unchoked, Time 
 void PeerEngine::set_choking(ConnectionId id, Connection& c, bool choke, Time now) {
   if (c.am_choking == choke) return;
   c.am_choking = choke;
+  if (!choke) {
+    c.uploaded_when_unchoked = c.uploaded;
+    c.pieces_sent_since_unchoke = 0;
+  }
   send_simple(id, c, choke ? MessageType::Choke : MessageType::Unchoke, now);
   unchoke_set_changed_ = true;
   // BEP 3: a choked peer's pending requests are discarded.

@@ -126,7 +126,10 @@ class PeerEngine {
   void on_message(ConnectionId connection, const Message& message, Time now);
   void on_closed(ConnectionId connection, Time now);  // by the remote or the network
   // One Piece message on this connection has left (pacing only: config.pieces_in_flight > 0).
-  void on_piece_sent(ConnectionId connection, Time now);
+  // `sent_length`: only the first bytes of its block left, the adapter having cut it short (a
+  // flow-level piece, cut at the block on its way when we choked the peer); they are all that
+  // counts as uploaded.
+  void on_piece_sent(ConnectionId connection, Time now, std::optional<std::uint32_t> sent_length = std::nullopt);
   // `bytes` of the Piece message now on its way to us on this connection have arrived so far
   // (a flow-level adapter's report: TCP hands a message's bytes over as they come). They count
   // for the connection's download rate at once, and the message, when whole, for the rest, so
@@ -187,6 +190,8 @@ class PeerEngine {
     RateMeter down, up;
     std::uint64_t arriving = 0;         // bytes of the Piece on its way already in `down`
     std::uint64_t downloaded = 0, uploaded = 0;
+    std::uint64_t uploaded_when_unchoked = 0;
+    std::uint32_t pieces_sent_since_unchoke = 0;  // whole, confirmed by on_piece_sent (pacing)
     Time since{}, last_sent{};
   };
   // Connections live in one vector in id order (ids only grow, so a new one goes last), found
@@ -220,6 +225,7 @@ class PeerEngine {
   void on_complete(Time now);
   // choking
   std::vector<ChokeCandidate> choke_candidates(Time now) const;
+  std::uint64_t round_robin_standing(const Connection& c) const;
   void rechoke(Time now);
   void apply_unchoked(const std::vector<ConnectionId>& unchoked, Time now);
   void set_choking(ConnectionId id, Connection& c, bool choke, Time now);

@@ -212,10 +212,20 @@ void PeerEngine::on_piece_progress(ConnectionId id, std::uint64_t bytes, Time no
   c->arriving = bytes;
 }
 
-void PeerEngine::on_piece_sent(ConnectionId id, Time now) {
+void PeerEngine::on_piece_sent(ConnectionId id, Time now, std::optional<std::uint32_t> sent_length) {
   Connection* c = find(id);
   if (!c) return;
-  if (!c->in_flight.empty()) c->in_flight.erase(c->in_flight.begin());
+  if (!c->in_flight.empty()) {
+    const std::uint32_t length = c->in_flight.front().length;
+    if (!sent_length || *sent_length >= length) ++c->pieces_sent_since_unchoke;
+    if (sent_length && *sent_length < length) {
+      // Counted whole when it was sent (the rate meter keeps that: it only ranks seeds' peers
+      // when round robin is off).
+      uploaded_ -= length - *sent_length;
+      c->uploaded -= length - *sent_length;
+    }
+    c->in_flight.erase(c->in_flight.begin());
+  }
   serve(id, *c, now);
 }
 
@@ -236,16 +246,25 @@ void PeerEngine::on_piece(ConnectionId id, Connection& c, const Message& m, Time
   // What on_piece_progress credited already is not counted twice.
   c.down.add(now, block.length - std::min<std::uint64_t>(c.arriving, block.length), config_.rate_window);
   c.arriving = 0;
-  auto mine = std::find(c.requested.begin(), c.requested.end(), block);
+  // Our request it answers starts where it starts; a shorter answer is part of it (a
+  // flow-level piece cut by a choke), and the rest is free for anyone again.
+  auto mine = std::find_if(c.requested.begin(), c.requested.end(), [&block](const BlockRef& r) {
+    return r.piece == block.piece && r.begin == block.begin && r.length >= block.length;
+  });
   const bool was_requested = mine != c.requested.end();
+  std::optional<BlockRef> rest_asked;
+  if (was_requested && mine->length > block.length) rest_asked = *mine;
   if (was_requested) c.requested.erase(mine);
 
   const PiecePicker::Receipt receipt = picker_.receive(block);
+  if (rest_asked) picker_.drop_request(*rest_asked, false);
+  wasted_ += block.length - receipt.new_bytes;
   if (!receipt.stored) {
-    wasted_ += block.length;
+    if (rest_asked) note_end_game(now);
     return fill(id, c, now);
   }
   if (carries_) std::copy(m.block.begin(), m.block.end(), data_.begin() + std::uint64_t{block.piece} * torrent_->piece_length + block.begin);
+  if (rest_asked) note_end_game(now);  // the rest is free: end game may be over
   // End game (BEP 3): the block was asked of others too; tell them not to bother.
   if (receipt.requesters > (was_requested ? 1u : 0u)) cancel_elsewhere(block, id, now);
   if (receipt.piece_complete) {
@@ -261,14 +280,18 @@ void PeerEngine::cancel_elsewhere(const BlockRef& block, ConnectionId except, Ti
   for (Connection& c : connections_) {
     const ConnectionId id = c.id;
     if (id == except) continue;
-    auto it = std::find(c.requested.begin(), c.requested.end(), block);
+    // Asked of it before or after part of the block came: the same block on the grid.
+    const std::uint32_t grid = block.begin / config_.block_size;
+    auto it = std::find_if(c.requested.begin(), c.requested.end(), [&](const BlockRef& r) {
+      return r.piece == block.piece && r.begin / config_.block_size == grid;
+    });
     if (it == c.requested.end()) continue;
-    c.requested.erase(it);
     Message cancel;
     cancel.type = MessageType::Cancel;
-    cancel.index = block.piece;
-    cancel.begin = block.begin;
-    cancel.length = block.length;
+    cancel.index = it->piece;
+    cancel.begin = it->begin;
+    cancel.length = it->length;
+    c.requested.erase(it);
     send(id, c, std::move(cancel), now);
     fill(id, c, now);
   }

@@ -46,11 +46,20 @@ void PiecePicker::remove_peer(const Bitfield& pieces) {
     if (pieces.test(p) && availability_[p] > 0) --availability_[p];
 }
 
+BlockRef PiecePicker::rest_of(std::uint32_t piece, const Started& started, std::uint32_t index) const {
+  BlockRef block = block_at(piece, index);
+  if (started.arrived.empty()) return block;
+  block.begin += started.arrived[index];
+  block.length -= started.arrived[index];
+  return block;
+}
+
 PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
   state_[piece] = InProgress;
   Started& started = started_[piece];
   started.blocks.assign(blocks_in(piece), 0);
   started.received = 0;
+  started.arrived.clear();
   return started;
 }
 
@@ -62,7 +71,7 @@ std::uint32_t PiecePicker::take_in_state(std::uint32_t piece, Started& started, 
     if (started.blocks[i] != state) continue;
     started.blocks[i] = 1;
     --free_blocks_;
-    out.push_back(block_at(piece, i));
+    out.push_back(rest_of(piece, started, i));
     ++added;
   }
   return added;
@@ -85,7 +94,7 @@ std::uint32_t PiecePicker::take_duplicates(std::uint32_t piece, Started& started
     const std::uint8_t asked = started.blocks[i];
     if (asked == 0 || asked >= Deferred - 1) continue;
     if (end_game_copies_ != 0 && asked >= end_game_copies_) continue;
-    const BlockRef block = block_at(piece, i);
+    const BlockRef block = rest_of(piece, started, i);
     if (std::find(out.begin(), out.end(), block) != out.end()) continue;
     ++started.blocks[i];
     out.push_back(block);
@@ -161,7 +170,7 @@ void PiecePicker::take_least_asked(const Bitfield& pieces, std::uint32_t piece, 
       if (end_game_copies_ != 0 && asked >= end_game_copies_) continue;
       if (best != nullptr && asked >= *best) continue;
       best = &started.blocks[i];
-      chosen = block_at(p, i);
+      chosen = rest_of(p, started, i);
     }
   };
   if (piece != UINT32_MAX) {
@@ -200,16 +209,28 @@ void PiecePicker::drop_request(const BlockRef& block, bool may_still_arrive) {
 
 PiecePicker::Receipt PiecePicker::receive(const BlockRef& block) {
   Receipt receipt;
-  if (block.piece >= state_.size() || state_[block.piece] == Have) return receipt;
-  if (block.begin % block_size_ != 0) return receipt;
+  if (block.piece >= state_.size() || state_[block.piece] == Have || block.length == 0) return receipt;
   const std::uint32_t index = block.begin / block_size_;
-  if (index >= blocks_in(block.piece) || block_at(block.piece, index) != block) return receipt;
+  if (index >= blocks_in(block.piece)) return receipt;
+  const BlockRef whole = block_at(block.piece, index);
+  const std::uint64_t end = std::uint64_t{block.begin} + block.length;
+  if (end > std::uint64_t{whole.begin} + whole.length) return receipt;  // spills into the next block
   // A block nobody asked for (its request was dropped on a choke) is still new: keep it.
   Started& started = state_[block.piece] == Missing ? start(block.piece) : started_[block.piece];
   std::uint8_t& asked = started.blocks[index];
   if (asked == Received) return receipt;
-  if (asked == 0 || asked == Deferred) --free_blocks_;
+  // The bytes not in yet are [first, the block's end); a part must reach into them, leaving
+  // no hole before.
+  const std::uint32_t first = rest_of(block.piece, started, index).begin;
+  if (block.begin > first || end <= first) return receipt;
   receipt.stored = true;
+  receipt.new_bytes = static_cast<std::uint32_t>(end - first);
+  if (end < std::uint64_t{whole.begin} + whole.length) {
+    if (started.arrived.empty()) started.arrived.assign(started.blocks.size(), 0);
+    started.arrived[index] = static_cast<std::uint32_t>(end - whole.begin);
+    return receipt;
+  }
+  if (asked == 0 || asked == Deferred) --free_blocks_;
   receipt.requesters = asked == Deferred ? 0 : asked;
   asked = Received;
   receipt.piece_complete = ++started.received == started.blocks.size();
@@ -231,6 +252,7 @@ void PiecePicker::piece_failed(std::uint32_t piece) {
   for (std::uint8_t& asked : it->second.blocks) asked = 0;
   free_blocks_ += it->second.blocks.size();
   it->second.received = 0;
+  it->second.arrived.clear();
 }
 
 }  // namespace wiresim::bittorrent

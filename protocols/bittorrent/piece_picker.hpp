@@ -71,12 +71,15 @@ class PiecePicker {
 
   // --- receiving
   struct Receipt {
-    bool stored = false;          // new: the caller keeps the bytes; false: wasted
+    bool stored = false;          // new bytes: the caller keeps them; false: all wasted
+    std::uint32_t new_bytes = 0;  // of the block's, the rest (overlap) wasted
     bool piece_complete = false;  // every block of the piece is in: verify it now
     std::uint32_t requesters = 0; // connections that had asked for it (end game: cancel the others)
   };
   // A block arrived. Blocks off the block grid, of pieces we have, or already received are
-  // not stored.
+  // not stored. Part of a block (from its start, or from where an earlier part ended, to
+  // short of its end: a flow-level piece cut by a choke) is stored, and from then on only the
+  // rest of the block is asked for; the request it answered is still the caller's to drop.
   Receipt receive(const BlockRef& block);
   // The SHA-1 check passed: the piece is ours.
   void piece_verified(std::uint32_t piece);
@@ -91,10 +94,12 @@ class PiecePicker {
   struct Started {
     std::vector<std::uint8_t> blocks;
     std::uint32_t received = 0;
+    std::vector<std::uint32_t> arrived;  // bytes in at each block's start; empty: none anywhere
   };
   enum PieceState : std::uint8_t { Missing, InProgress, Have };
 
   BlockRef block_at(std::uint32_t piece, std::uint32_t index) const;
+  BlockRef rest_of(std::uint32_t piece, const Started& started, std::uint32_t index) const;  // what is not in yet
   Started& start(std::uint32_t piece);
   // Blocks of `piece` in `state` (free or deferred) into `out`, up to `count`, now asked of one
   // connection; returns how many were added. take_free and take_deferred name the two states.

@@ -309,6 +309,24 @@ void FlowNetwork::send(ChannelId channel, std::uint64_t bytes, std::function<voi
   im.start(channel);
 }
 
+std::uint64_t FlowNetwork::cut_head(ChannelId channel, std::uint64_t bytes) {
+  Impl& im = *impl_;
+  if (!im.valid(channel)) return 0;
+  Impl::Channel& ch = im.channels[channel];
+  if (ch.first_unsent == NoMessage) return 0;
+  Impl::Message& head = im.messages[ch.first_unsent];
+  if (bytes >= head.bytes) return head.bytes;
+  im.settle(ch);
+  const std::uint64_t kept = std::max(bytes, im.head_bytes_sent_now(ch));
+  if (kept >= head.bytes) return head.bytes;
+  const std::uint64_t cut = head.bytes - kept;
+  head.bytes = kept;
+  ch.unsent_bytes -= cut;
+  ch.remaining_bits = std::max(0.0, ch.remaining_bits - bits_of(cut));
+  im.schedule_completion(channel);  // sooner: the rest is gone
+  return kept;
+}
+
 bool FlowNetwork::is_open(ChannelId channel) const { return impl_->valid(channel); }
 bool FlowNetwork::is_active(ChannelId channel) const {
   return impl_->valid(channel) && impl_->channels[channel].active;

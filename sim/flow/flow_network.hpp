@@ -87,6 +87,12 @@ class FlowNetwork {
   // once those before it are sent.
   void send(ChannelId channel, std::uint64_t bytes, std::function<void()> delivered);
 
+  // Shortens the message being sent (the oldest one not fully sent) to `bytes`, or to what it
+  // has sent so far if that is more, and returns its length now (0: none is being sent). It
+  // arrives as usual, its `delivered` run: what a sender does when it stops a stream
+  // part-way (a BitTorrent choke ends a piece at the block on its way).
+  std::uint64_t cut_head(ChannelId channel, std::uint64_t bytes);
+
   bool is_open(ChannelId channel) const;
   bool is_active(ChannelId channel) const;               // has bytes queued: takes a share
   double rate(ChannelId channel) const;                  // bits per second now; 0 when idle

@@ -194,8 +194,8 @@ TEST_CASE("picker frees a dropped request once nobody else is asked") {
 TEST_CASE("picker keeps a block once: duplicates, blocks off the grid and pieces we have are not stored") {
   const TorrentInfo t = virtual_torrent(2);
   PiecePicker picker(t, 4096, false, 3);
-  CHECK_FALSE(picker.receive({0, 100, 4096}).stored);   // not on the 4 KiB grid
-  CHECK_FALSE(picker.receive({0, 0, 2048}).stored);     // wrong size
+  CHECK_FALSE(picker.receive({0, 100, 4096}).stored);   // not on the 4 KiB grid: spills over
+  CHECK_FALSE(picker.receive({0, 2048, 2048}).stored);  // leaves a hole before it
   CHECK_FALSE(picker.receive({5, 0, 4096}).stored);     // no such piece
   const PiecePicker::Receipt unasked = picker.receive({0, 0, 4096});
   CHECK(unasked.stored);  // new bytes, even unrequested
@@ -208,6 +208,32 @@ TEST_CASE("picker keeps a block once: duplicates, blocks off the grid and pieces
   CHECK(picker.have().test(0));
   CHECK_FALSE(picker.receive({0, 0, 4096}).stored);
   CHECK(picker.bytes_missing() == 16384);
+}
+
+TEST_CASE("picker keeps part of a block and asks only for the rest") {
+  const TorrentInfo t = virtual_torrent(1);
+  PiecePicker picker(t, 8192, false, 3);  // a piece of 16 KiB: two blocks
+  std::vector<BlockRef> asked;
+  picker.pick(Bitfield(1, true), 1, false, asked);
+  REQUIRE(asked.size() == 1);
+  REQUIRE(asked[0] == BlockRef{0, 0, 8192});
+  // A choke cut it after 3 KiB: kept, and the request it answered is over.
+  const PiecePicker::Receipt part = picker.receive({0, 0, 3072});
+  CHECK(part.stored);
+  CHECK(part.new_bytes == 3072);
+  CHECK_FALSE(part.piece_complete);
+  picker.drop_request(asked[0], false);
+  std::vector<BlockRef> again;
+  picker.pick(Bitfield(1, true), 2, false, again);
+  REQUIRE(again.size() == 2);
+  CHECK(again[0] == BlockRef{0, 3072, 5120});  // the rest of the first block
+  CHECK(again[1] == BlockRef{0, 8192, 8192});
+  // A whole-block copy that arrives late brings only the rest.
+  const PiecePicker::Receipt late = picker.receive({0, 0, 8192});
+  CHECK(late.new_bytes == 5120);
+  CHECK(late.requesters == 1);
+  CHECK_FALSE(picker.receive({0, 3072, 5120}).stored);  // now a duplicate
+  CHECK(picker.receive({0, 8192, 8192}).piece_complete);
 }
 
 TEST_CASE("picker makes a failed piece's blocks free again") {

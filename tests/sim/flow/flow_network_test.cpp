@@ -211,6 +211,31 @@ TEST_CASE("a message whose rate changes midway arrives when its remaining bits a
   CHECK(b_at == Time{2'005'000'000});
 }
 
+TEST_CASE("cutting the message being sent ends it sooner, never below what it has sent") {
+  Simulator sim(1);
+  FlowNetwork net(sim);
+  const ChannelId ch = net.open({{net.add_resource(8 * Mbps, "up")}}, milliseconds(10));
+  std::vector<std::pair<int, Time>> arrivals;
+  net.send(ch, 1'000'000, [&] { arrivals.push_back({0, sim.now()}); });  // 1 s at 8 Mbps
+  net.send(ch, 0, [&] { arrivals.push_back({1, sim.now()}); });          // behind it
+  std::uint64_t kept_early = 0, kept_late = 0, kept_again = 0;
+  // At 0.25 s, 250,000 bytes are sent: cut to 400,000, it ends at 0.4 s.
+  sim.schedule_at(Time{250'000'000}, [&] { kept_early = net.cut_head(ch, 400'000); });
+  // At 0.3 s, 300,000 are sent: a cut to 100,000 keeps them.
+  sim.schedule_at(Time{300'000'000}, [&] { kept_late = net.cut_head(ch, 100'000); });
+  sim.schedule_at(Time{260'000'000}, [&] { kept_again = net.cut_head(ch, 2'000'000); });  // longer: no change
+  sim.run();
+  CHECK(kept_early == 400'000);
+  CHECK(kept_again == 400'000);
+  CHECK(kept_late == 300'000);
+  REQUIRE(arrivals.size() == 2);
+  CHECK(arrivals[0] == std::pair{0, Time{310'000'000}});
+  CHECK(arrivals[1] == std::pair{1, Time{310'000'000}});
+  CHECK(net.sent_bytes(ch) == 300'000);
+  CHECK(net.cut_head(ch, 0) == 0);  // nothing is being sent
+  CHECK(net.check_allocation() == "");
+}
+
 TEST_CASE("close drops queued and in-flight messages and gives the share back") {
   Simulator sim(1);
   FlowNetwork net(sim);
