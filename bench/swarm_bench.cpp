@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(n), upload, wall, r.simulated_s, r.theory.seconds, r.gap() * 100,
                 static_cast<unsigned long long>(r.events), peak_rss_mib(), r.error.empty() ? "" : " error=",
                 r.error.c_str());
-    std::printf("  first_s=%.0f median_s=%.0f server_GB=%.2f peer_GB=%.2f wasted_GB=%.2f\n", r.first_done_s, r.median_done_s, r.server_bytes / 1e9, r.peer_bytes / 1e9, r.wasted_bytes / 1e9);
+    std::printf("  first_s=%.0f median_s=%.0f server_GB=%.2f peer_GB=%.2f wasted_GB=%.2f pieces_cut=%llu\n", r.first_done_s,
+                r.median_done_s, r.server_bytes / 1e9, r.peer_bytes / 1e9, r.wasted_bytes / 1e9,
+                static_cast<unsigned long long>(r.pieces_cut));
     std::fflush(stdout);
   }
   return 0;

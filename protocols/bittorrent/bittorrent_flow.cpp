@@ -5,7 +5,8 @@
 // (handshake, bitfield, have, interested, request...) are a few bytes: they only take the
 // one-way latency, and may overtake a piece in flight on the same connection; only Choke and
 // Unchoke wait for the pieces sent before them, as on a TCP connection. Pieces are
-// requested whole (block = piece length) and their bytes are counted, not carried.
+// requested whole (block = piece length) and their bytes are counted, not carried; a Choke
+// cuts the piece on its way at the next 16 KiB block, as over TCP (cut_piece).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -94,6 +95,7 @@ class FlowSwarm {
   };
   std::vector<Delivery> batch_;
   std::uint64_t done_ = 0;
+  std::uint64_t pieces_cut_ = 0;
   std::vector<double> done_at_;
 };
 
@@ -126,8 +128,8 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     // connection already keeps it busy; the next one costs a round trip of idle, well under 1%
     // of a piece. More would start more pieces at once, and end game would then duplicate them.
     config.pipeline = 1;
-    // A piece on its way cannot be cancelled: let one leave at a time and keep the rest where
-    // a Cancel or a choke can still remove them.
+    // A Cancel cannot reach a piece on its way (a Choke cuts it): let one leave at a time and
+    // keep the rest where a Cancel or a choke can still remove them.
     config.pieces_in_flight = 1;
     // End game duplicates whole pieces here: at most one extra copy of a piece, and only to a
     // connection with nothing else to do, as libtorrent does (see PiecePicker).
@@ -320,6 +322,7 @@ void FlowSwarm::cut_piece(Pipe& p, int from) {
   const std::uint64_t kept = net_.cut_head(p.channel[from], Header + keep);
   p.piece_length[from] = kept;
   p.cut_to[from] = static_cast<std::uint32_t>(kept - Header);
+  ++pieces_cut_;
 }
 
 // The batch's messages arrive in the order they were sent, and in the same place among the
@@ -374,6 +377,7 @@ PointResult FlowSwarm::run() {
   const Time limit = Time{} + nanoseconds(static_cast<std::int64_t>(result.theory.seconds * 10e9)) + seconds(600);
   sim_.run_until(limit);
   result.events = sim_.events_run();
+  result.pieces_cut = pieces_cut_;
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     (i == 0 ? result.server_bytes : result.peer_bytes) += hosts_[i].engine->uploaded();
     result.wasted_bytes += hosts_[i].engine->wasted();

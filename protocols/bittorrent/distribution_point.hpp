@@ -47,6 +47,7 @@ struct PointResult {
   std::uint64_t server_bytes = 0;  // payload bytes the server uploaded
   std::uint64_t peer_bytes = 0;    // payload bytes all peers uploaded
   std::uint64_t wasted_bytes = 0;  // duplicates (end game) and failed pieces
+  std::uint64_t pieces_cut = 0;    // BitTorrent at flow level: pieces a choke cut short
   std::uint64_t useful_bytes = 0;    // received by the peers and kept: N F when all is well
   std::uint64_t verified_peers = 0;  // carry_bytes: peers whose every piece equals the file's
   std::string error;               // non-empty: the point could not finish (and why)
