@@ -162,6 +162,11 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
       config.max_connections = std::max(point.max_connections, 4 * config.unchoke_slots);
       config.wanted_connections = config.max_connections;
     }
+    // libtorrent's peer turnover (4% every 5 minutes when near the limit): without it, a peer
+    // whose 60 slots filled with leechers before the server dialed it never got any of the
+    // server's upload, and finished last by far (N = 100, u = 300 kbps: two peers had half the
+    // file when the other 98 were done).
+    config.turnover = 0.04;
     // Seeds (the server from the start, peers once done) serve round robin, least served first.
     config.seed_round_robin = true;
     config.seed_after_completion = server || point.seed_after_completion;

@@ -36,6 +36,7 @@ void PeerEngine::start(Time now) {
   announce(TrackerEvent::Started, now);
   rechoke(now);
   next_rechoke_ = now + config_.rechoke_interval;
+  next_turnover_ = now + config_.turnover_interval;
 }
 
 void PeerEngine::stop(Time now) {
@@ -333,6 +334,29 @@ void PeerEngine::report_unchoke_round(const char* why) {
   event(PeerEventKind::UnchokeRound, 0, std::move(text));
 }
 
+void PeerEngine::turn_over(Time now) {
+  const double limit = static_cast<double>(config_.max_connections + config_.incoming_headroom);
+  if (static_cast<double>(connections_.size()) < config_.turnover_cutoff * limit) return;
+  struct Usefulness {
+    bool wanted;  // it has something for us (a seed: it wants something of us)
+    double rate;  // what it sent us (a seed: what we sent it) over the rate window
+    ConnectionId id;
+  };
+  std::vector<Usefulness> ranked;
+  for (const Connection& c : connections_) {
+    if (c.stage != Stage::Active) continue;
+    if (complete()) ranked.push_back({c.peer_interested, c.up.rate(now, c.since, config_.rate_window), c.id});
+    else ranked.push_back({c.am_interested, c.down.rate(now, c.since, config_.rate_window), c.id});
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const Usefulness& a, const Usefulness& b) {
+    if (a.wanted != b.wanted) return !a.wanted;
+    if (a.rate != b.rate) return a.rate < b.rate;
+    return a.id < b.id;
+  });
+  const auto count = std::max<std::size_t>(1, static_cast<std::size_t>(config_.turnover * static_cast<double>(connections_.size())));
+  for (std::size_t i = 0; i < count && i < ranked.size(); ++i) close(ranked[i].id, "peer turnover", now);
+}
+
 // ---------------------------------------------------------------- timers
 
 void PeerEngine::on_timer(Time now) {
@@ -344,6 +368,10 @@ void PeerEngine::on_timer(Time now) {
     for (Connection& c : connections_)
       if (c.stage == Stage::Active && now - c.last_sent >= config_.keep_alive)
         send_simple(c.id, c, MessageType::KeepAlive, now);
+  }
+  if (config_.turnover > 0 && now >= next_turnover_) {  // checked once a round, like keep-alives
+    next_turnover_ = now + config_.turnover_interval;
+    turn_over(now);
   }
   const bool early = wants_peers() && connections_.size() < config_.wanted_connections &&
                      now >= last_announce_ + config_.early_announce;

@@ -56,6 +56,14 @@ struct PeerConfig {
   // (libtorrent's seeding_outgoing_connections); BEP 3 has seeds wait for the interval.
   bool seed_seeks_peers = false;
   std::uint32_t max_queued_requests = 250;  // a peer's unanswered requests; more are ignored
+  // libtorrent's peer turnover: every `turnover_interval`, a peer with at least
+  // `turnover_cutoff` of its connection limit (max_connections + incoming_headroom) open
+  // closes `turnover` of its connections (at least one), the least useful first: those with
+  // nothing we want, then the slowest. It makes room for new ones: a peer whose slots all
+  // filled with other leechers early on would otherwise refuse the server to the end.
+  double turnover = 0;  // 0: none (BEP 3 has none); libtorrent's default is 0.04
+  double turnover_cutoff = 0.9;
+  Duration turnover_interval = seconds(300);
   // Upload pacing. 0: answer each Request at once (the adapter's send buffer is the queue).
   // n > 0: at most n Piece messages per connection are out before the adapter confirms one
   // with on_piece_sent(); the rest wait in the engine, where a Cancel or our Choke still drops
@@ -231,6 +239,7 @@ class PeerEngine {
   void set_choking(ConnectionId id, Connection& c, bool choke, Time now);
   void report_unchoke_round(const char* why);
   void fill_free_slots(Time now);
+  void turn_over(Time now);
   // connections
   bool known(PeerAddress address) const;
   bool wants_peers() const { return !complete() || config_.seed_seeks_peers; }
@@ -268,6 +277,7 @@ class PeerEngine {
   std::optional<Time> completed_at_;
   std::uint64_t uploaded_ = 0, downloaded_ = 0, wasted_ = 0;
   Time next_rechoke_{};
+  Time next_turnover_{};
   Time next_announce_{};
   Time last_announce_{};
   Duration announce_interval_;
