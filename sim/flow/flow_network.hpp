@@ -62,7 +62,9 @@ class FlowNetwork {
   // all times and are max-min fair at each reallocation. The point is speed: in a swarm whose
   // uploads and downloads are all full, any one start or stop moves the rate of nearly every
   // channel of the swarm, so reallocating for each costs the whole swarm each time (see
-  // docs/performance.md); per interval it costs the swarm once. Set it before opening channels.
+  // docs/performance.md); per interval it costs the swarm once: incrementally while the
+  // changes reach few channels, else by a progressive filling afresh over compact arrays.
+  // Set it before opening channels.
   void set_reallocation_interval(Duration interval);
 
   // A capacity in bits per second (> 0). A negative or NaN capacity counts as 0 (nothing

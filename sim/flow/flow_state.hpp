@@ -2,11 +2,13 @@
 // channels over time, reallocation.cpp keeps the rates max-min fair. Not for other users.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/flow/flow_network.hpp"
@@ -167,6 +169,41 @@ struct FlowNetwork::Impl {
     std::uint32_t unfrozen = 0;
   };
 
+  // The candidates of a filling, lowest level first: those known when it starts, sorted, then
+  // those that rose since, in a heap. Most resources are passed over once their channels have
+  // all frozen elsewhere, which costs nothing in sorted order.
+  class CandidateQueue {
+   public:
+    void clear() { sorted_.clear(); }
+    template <class... Args>
+    void add(Args&&... args) { sorted_.emplace_back(std::forward<Args>(args)...); }
+    void start() {
+      std::sort(sorted_.begin(), sorted_.end(), [](const Candidate& a, const Candidate& b) { return Candidate::Later{}(b, a); });
+      raised_.clear();
+      next_ = 0;
+    }
+    bool pop(Candidate& out) {
+      const bool from_sorted = next_ < sorted_.size();
+      if (!raised_.empty() && (!from_sorted || Candidate::Later{}(sorted_[next_], raised_.front()))) {
+        std::pop_heap(raised_.begin(), raised_.end(), Candidate::Later{});
+        out = raised_.back();
+        raised_.pop_back();
+        return true;
+      }
+      if (!from_sorted) return false;
+      out = sorted_[next_++];
+      return true;
+    }
+    void raise(const Candidate& c) {
+      raised_.push_back(c);
+      std::push_heap(raised_.begin(), raised_.end(), Candidate::Later{});
+    }
+
+   private:
+    std::vector<Candidate> sorted_, raised_;
+    std::size_t next_ = 0;
+  };
+
   explicit Impl(Simulator& s) : sim(s) {}
 
   Simulator& sim;
@@ -190,8 +227,7 @@ struct FlowNetwork::Impl {
   std::vector<ResourceId> to_expand;  // whose fastest channels join if it is saturated
   std::vector<ResourceId> seed_saturated;  // a stopped channel's resources that were full
   std::vector<ChannelId> joining;     // found without a bottleneck after a filling
-  std::vector<Candidate> candidates;  // sorted at the start of a filling
-  std::vector<Candidate> raised;      // heap of levels that rose since
+  CandidateQueue candidates;
   // reallocate_all()'s scratch, by channel id: what froze it (NoBottleneck: nothing yet,
   // NotTaking: not on any resource) and its rate then.
   std::vector<std::uint32_t> fill_by;

@@ -82,9 +82,9 @@ void FlowNetwork::Impl::collect_taking() {
       if (fill_by[s.channel] != NotTaking) continue;
       fill_by[s.channel] = NoBottleneck;
       taking.push_back(s.channel);
-      if (!std::isinf(s.cap)) candidates.emplace_back(s.cap, s.channel, true);
+      if (!std::isinf(s.cap)) candidates.add(s.cap, s.channel, true);
     }
-    if (l.unfrozen > 0) candidates.emplace_back(level_of(r), r, false);
+    if (l.unfrozen > 0) candidates.add(level_of(r), r, false);
   }
 }
 
@@ -122,27 +122,12 @@ void FlowNetwork::Impl::freeze_taking(const Sharer& s, ResourceId r, double leve
 
 void FlowNetwork::Impl::reallocate_all() {
   collect_taking();
-  // As in fill(): the first levels in sorted order, those that rose since in a heap. A
-  // resource's level only rises as its channels freeze elsewhere (they freeze below it), so its
-  // candidate is a lower bound, brought up to date when it comes first.
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return Candidate::Later{}(b, a);
-  });
-  raised.clear();
-  std::size_t sorted_next = 0;
+  // A resource's level only rises as its channels freeze elsewhere (they freeze below it), so
+  // its candidate is a lower bound, brought up to date when it comes first (as in fill()).
+  candidates.start();
   double level = 0;
-  for (;;) {
-    Candidate next(0, 0, false);
-    const bool from_sorted = sorted_next < candidates.size();
-    if (!raised.empty() && (!from_sorted || Candidate::Later{}(candidates[sorted_next], raised.front()))) {
-      std::pop_heap(raised.begin(), raised.end(), Candidate::Later{});
-      next = raised.back();
-      raised.pop_back();
-    } else if (from_sorted) {
-      next = candidates[sorted_next++];
-    } else {
-      break;
-    }
+  Candidate next(0, 0, false);
+  while (candidates.pop(next)) {
     if (next.is_cap()) {
       if (fill_by[next.id()] != NoBottleneck) continue;
       level = std::max(level, next.level());
@@ -154,8 +139,7 @@ void FlowNetwork::Impl::reallocate_all() {
     if (levels[r].unfrozen == 0) continue;
     const double current = level_of(r);
     if (current > next.level()) {
-      raised.push_back({current, r, false});
-      std::push_heap(raised.begin(), raised.end(), Candidate::Later{});
+      candidates.raise({current, r, false});
       continue;
     }
     level = std::max(level, current);  // rounding must not let levels go back

@@ -243,33 +243,17 @@ void FlowNetwork::Impl::fill() {
   }
   candidates.clear();
   for (ResourceId r : touched) {
-    if (resources[r].unfrozen > 0) candidates.emplace_back(fill_level(r), r, false);
+    if (resources[r].unfrozen > 0) candidates.add(fill_level(r), r, false);
   }
   for (ChannelId c : region) {
     const Channel& ch = channels[c];
-    if (!std::isinf(ch.rate_cap)) candidates.emplace_back(ch.rate_cap, c, true);
+    if (!std::isinf(ch.rate_cap)) candidates.add(ch.rate_cap, c, true);
     else if (ch.path.empty()) freeze(c, Unlimited, NoBottleneck);
   }
-  // The first levels in sorted order, the raised ones in a heap: most resources are passed
-  // over once their channels have all frozen elsewhere, which costs nothing in sorted order.
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return Candidate::Later{}(b, a);
-  });
-  raised.clear();
-  std::size_t sorted_next = 0;
+  candidates.start();
   double level = 0;
-  for (;;) {
-    Candidate next(0, 0, false);
-    const bool from_sorted = sorted_next < candidates.size();
-    if (!raised.empty() && (!from_sorted || Candidate::Later{}(candidates[sorted_next], raised.front()))) {
-      std::pop_heap(raised.begin(), raised.end(), Candidate::Later{});
-      next = raised.back();
-      raised.pop_back();
-    } else if (from_sorted) {
-      next = candidates[sorted_next++];
-    } else {
-      break;
-    }
+  Candidate next(0, 0, false);
+  while (candidates.pop(next)) {
     if (next.is_cap()) {
       if (channels[next.id()].frozen_round == round) continue;
       level = std::max(level, next.level());
@@ -280,8 +264,7 @@ void FlowNetwork::Impl::fill() {
     if (res.unfrozen == 0) continue;
     const double current = fill_level(next.id());
     if (current > next.level()) {
-      raised.push_back({current, next.id(), false});
-      std::push_heap(raised.begin(), raised.end(), Candidate::Later{});
+      candidates.raise({current, next.id(), false});
       continue;
     }
     level = std::max(level, current);  // rounding must not let levels go back
