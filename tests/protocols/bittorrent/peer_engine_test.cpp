@@ -166,6 +166,59 @@ TEST_CASE("a leecher shows interest after a bitfield and keeps five requests out
   CHECK(leecher->downloaded() == BlockSize);
 }
 
+TEST_CASE("part of a block (a flow-level piece cut by a choke) is kept, and only the rest is asked for") {
+  Fixture f;
+  auto leecher = f.engine(false);
+  leecher->start(Time{});
+  const ConnectionId c = accept_peer(*leecher, 2, Time{});
+  Message only_piece_2 = simple(MessageType::Bitfield);
+  only_piece_2.bitfield = {0x20};
+  leecher->on_message(c, only_piece_2, Time{});
+  leecher->take_outgoing();  // Interested
+  leecher->on_message(c, simple(MessageType::Unchoke), Time{});
+  const std::vector<Message> requests = messages_to(leecher->take_outgoing(), c);
+  REQUIRE(requests.size() == 4);  // piece 2's four blocks: nothing else to ask for
+  REQUIRE(requests[0].index == 2);
+  // The first 1 KiB of the first block: kept, its request answered, the other 3 KiB asked again.
+  leecher->on_message(c, f.piece(requests[0].index, 0, 1024), Time{});
+  const std::vector<Message> again = messages_to(leecher->take_outgoing(), c);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].type == MessageType::Request);
+  CHECK(again[0].index == requests[0].index);
+  CHECK(again[0].begin == 1024);
+  CHECK(again[0].length == BlockSize - 1024);
+  CHECK(leecher->wasted() == 0);
+  // The rest, then the piece's other blocks: it verifies (the bytes are checked by SHA-1).
+  leecher->on_message(c, f.piece(requests[0].index, 1024, BlockSize - 1024), Time{});
+  for (int i = 1; i < 4; ++i) leecher->on_message(c, f.piece(requests[i].index, requests[i].begin), Time{});
+  CHECK(leecher->have().test(requests[0].index));
+  CHECK(events_of(leecher->take_events(), PeerEventKind::PieceFailed).empty());
+  CHECK(leecher->wasted() == 0);
+}
+
+TEST_CASE("peer turnover closes the least useful connection near the limit, once an interval") {
+  Fixture f;
+  PeerConfig config = f.config();
+  config.max_connections = 4;
+  config.incoming_headroom = 0;
+  config.turnover = 0.25;  // one of four
+  auto leecher = f.engine(false, config);
+  leecher->start(Time{});
+  std::vector<ConnectionId> c;
+  for (std::uint32_t k = 2; k <= 5; ++k) c.push_back(accept_peer(*leecher, k, Time{}));
+  // Peers 2 and 3 have what we want; 4 and 5 have nothing.
+  leecher->on_message(c[0], full_bitfield(), Time{});
+  leecher->on_message(c[1], full_bitfield(), Time{});
+  leecher->take_outgoing();
+  leecher->on_timer(Time{} + seconds(290));
+  CHECK(leecher->take_closes().empty());  // not yet 5 minutes
+  leecher->on_timer(Time{} + seconds(300));
+  CHECK(leecher->take_closes() == std::vector<ConnectionId>{c[2]});  // nothing for us, the first of two
+  CHECK(leecher->connection_count() == 3);
+  leecher->on_timer(Time{} + seconds(600));
+  CHECK(leecher->take_closes().empty());  // 3 of 4 is below the cutoff (90%)
+}
+
 TEST_CASE("a verified piece is announced to every peer and interest ends with the last piece") {
   Fixture f;
   auto leecher = f.engine(false);
