@@ -4,10 +4,11 @@
 // Why afresh? A second's worth of starts and stops in a swarm whose uploads and downloads are
 // all full touches most of it, and the incremental region then costs more than the whole: it
 // jumps from channel to resource to channel, each a cache miss, and marks and checks what it
-// visits. Here the progressive filling (B&G 6.5.2) runs over copies of what it reads, side by
-// side: the channels' caps and paths, and one small record per resource. The result is the
-// same max-min allocation, up to rounding. Where downloads are not full, each change stays
-// among a few peers, and the incremental region is far cheaper than the whole.
+// visits. Here the progressive filling (B&G 6.5.2) reads the resources' sharer arrays in
+// order (each sharer holds its channel's cap, and a two-hop channel's other resource) and one
+// small record per resource, and never the channels until it writes their rates back. The
+// result is the same max-min allocation, up to rounding. Where downloads are not full, each
+// change stays among a few peers, and the incremental region is far cheaper than the whole.
 #include <algorithm>
 #include <cmath>
 
