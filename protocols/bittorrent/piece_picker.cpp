@@ -103,35 +103,26 @@ std::uint32_t PiecePicker::take_duplicates(std::uint32_t piece, Started& started
   return added;
 }
 
-// Two passes over the pieces and one random draw: count the candidates (or the rarest ones),
-// then walk to the chosen one. Cohen 2003 2.4: rarest first spreads the rare pieces before
-// their only holders leave; the first piece is random so that it completes fast and we have
-// something to trade.
+// One pass over the pieces and one random draw among the candidates (or the rarest ones).
+// Cohen 2003 2.4: rarest first spreads the rare pieces before their only holders leave; the
+// first piece is random so that it completes fast and we have something to trade.
 bool PiecePicker::new_piece(const Bitfield& pieces, std::uint32_t& chosen) {
   const bool random_first = have_.none();
   std::uint32_t best = UINT32_MAX;
-  std::uint32_t ties = 0;
+  tied_.clear();
   for (std::uint32_t p = 0; p < state_.size(); ++p) {
     if (state_[p] != Missing || !pieces.test(p)) continue;
     const std::uint32_t rank = random_first ? 0 : availability_[p];
+    if (rank > best) continue;
     if (rank < best) {
       best = rank;
-      ties = 1;
-    } else if (rank == best) {
-      ++ties;
+      tied_.clear();
     }
+    tied_.push_back(p);
   }
-  if (ties == 0) return false;
-  std::uint64_t skip = random_.uniform_int(0, ties - 1);
-  for (std::uint32_t p = 0; p < state_.size(); ++p) {
-    if (state_[p] != Missing || !pieces.test(p)) continue;
-    if ((random_first ? 0 : availability_[p]) != best) continue;
-    if (skip-- == 0) {
-      chosen = p;
-      return true;
-    }
-  }
-  return false;
+  if (tied_.empty()) return false;
+  chosen = tied_[random_.uniform_int(0, tied_.size() - 1)];
+  return true;
 }
 
 void PiecePicker::pick(const Bitfield& pieces, std::uint32_t count, bool end_game, std::vector<BlockRef>& out) {

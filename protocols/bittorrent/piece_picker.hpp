@@ -123,6 +123,7 @@ class PiecePicker {
   std::uint32_t end_game_copies_ = 0;
   bool end_game_when_idle_ = false;
   std::uint64_t free_blocks_ = 0;          // blocks of missing pieces nobody is asked for (deferred too)
+  std::vector<std::uint32_t> tied_;        // new_piece()'s scratch: the candidates of the best rank
   Random random_;
 };
 
