@@ -257,14 +257,13 @@ void PeerEngine::on_piece(ConnectionId id, Connection& c, const Message& m, Time
   if (was_requested) c.requested.erase(mine);
 
   const PiecePicker::Receipt receipt = picker_.receive(block);
-  if (rest_asked) picker_.drop_request(*rest_asked, false);
-  wasted_ += block.length - receipt.new_bytes;
-  if (!receipt.stored) {
-    if (rest_asked) note_end_game(now);
-    return fill(id, c, now);
+  if (rest_asked) {
+    picker_.drop_request(*rest_asked, false);
+    note_end_game(now);  // the rest is free: end game may be over
   }
+  wasted_ += block.length - receipt.new_bytes;
+  if (!receipt.stored) return fill(id, c, now);
   if (carries_) std::copy(m.block.begin(), m.block.end(), data_.begin() + std::uint64_t{block.piece} * torrent_->piece_length + block.begin);
-  if (rest_asked) note_end_game(now);  // the rest is free: end game may be over
   // End game (BEP 3): the block was asked of others too; tell them not to bother.
   if (receipt.requesters > (was_requested ? 1u : 0u)) cancel_elsewhere(block, id, now);
   if (receipt.piece_complete) {
