@@ -198,8 +198,12 @@ struct Legend {
   bool shown = false;
   double left = 0, top = 0, width = 0, height = 0;
   double row_height = LineAdvance * TextScale;
-  Point sample_center(std::size_t row) const {
-    return {left + LegendPad + LegendSample / 2, top + LegendPad + (static_cast<double>(row) + 0.5) * row_height};
+  std::size_t rows = SIZE_MAX;  // per column: the series fill one column, then the next
+  double column_width = 0;
+  Point sample_center(std::size_t index) const {
+    const std::size_t column = index / rows, row = index % rows;
+    return {left + LegendPad + static_cast<double>(column) * column_width + LegendSample / 2,
+            top + LegendPad + (static_cast<double>(row) + 0.5) * row_height};
   }
 };
 
@@ -362,6 +366,17 @@ std::pair<std::string, int> fitted_title(const std::string& title, double room) 
 void lay_out_x(Layout& layout, const PlotOptions& options, const std::vector<PlotSeries>& series, bool has_data,
                double x_lo, double x_hi);
 
+// The y axis for the plot area's current height; its labels' width sets the left margin.
+void lay_out_y(Layout& layout, bool has_data, double y_lo, double y_hi) {
+  layout.y.ticks.clear();
+  layout.y.pixel_lo = layout.plot_bottom;
+  layout.y.pixel_hi = layout.plot_top;
+  build_axis(layout.y, has_data, y_lo, y_hi, false);
+  double widest = 0;
+  for (const Tick& t : layout.y.ticks) widest = std::max(widest, text_width(t.label, TextScale));
+  layout.plot_left = std::round(12 + TextHeight * TextScale + Gap + widest + Gap + TickLength);
+}
+
 Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions& options) {
   if (options.width < 320 || options.width > 4096 || options.height < 240 || options.height > 4096) {
     std::string message = "plot: the canvas must be 320..4096 by 240..4096 pixels, got ";
@@ -393,12 +408,7 @@ Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions&
   const std::string title = clean_label(options.title);
   layout.plot_top = title.empty() ? 20 : 16 + TextHeight * TitleScale + 16;
   layout.plot_bottom = options.height - std::round(TickLength + Gap + text_h + Gap + text_h + 12);
-  layout.y.pixel_lo = layout.plot_bottom;
-  layout.y.pixel_hi = layout.plot_top;
-  build_axis(layout.y, has_data, y_lo, y_hi, false);
-  double widest = 0;
-  for (const Tick& t : layout.y.ticks) widest = std::max(widest, text_width(t.label, TextScale));
-  layout.plot_left = std::round(12 + text_h + Gap + widest + Gap + TickLength);
+  lay_out_y(layout, has_data, y_lo, y_hi);
   layout.plot_right = options.width - 40;
   if (layout.plot_right - layout.plot_left < 60 || layout.plot_bottom - layout.plot_top < 60)
     return Error{"plot: the canvas leaves no room for the plot area; make it larger"};
@@ -411,14 +421,22 @@ Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions&
     for (const std::string& label : layout.labels) widest_label = std::max(widest_label, text_width(label, TextScale));
     legend.width = std::round(2 * LegendPad + LegendSample + Gap + widest_label);
     legend.height = std::round(2 * LegendPad + static_cast<double>(series.size()) * legend.row_height);
-    // Every corner hides a marker: the legend goes beside the plot, which narrows to make room
-    // (if enough is left of it).
-    const double beside = options.width - 12 - legend.width - Gap;
-    if (place_legend(layout) > 0 && beside - layout.plot_left >= 200) {
-      layout.plot_right = beside;
+    // Every corner hides a marker: the legend goes under the axis label in two columns, and the
+    // plot gets shorter to make room (if enough is left of it).
+    const double column_width = LegendSample + Gap + widest_label + 2 * LegendPad;
+    const std::size_t rows = (series.size() + 1) / 2;
+    const double below = 2 * LegendPad + static_cast<double>(rows) * legend.row_height + Gap;
+    if (place_legend(layout) > 0 && 2 * column_width + 24 <= options.width &&
+        layout.plot_bottom - below - layout.plot_top >= 120) {
+      legend.rows = rows;
+      legend.column_width = column_width;
+      legend.width = std::round(2 * column_width);
+      legend.height = below - Gap;
+      layout.plot_bottom -= below;
+      lay_out_y(layout, has_data, y_lo, y_hi);
       lay_out_x(layout, options, series, has_data, x_lo, x_hi);
-      legend.left = options.width - 12 - legend.width;
-      legend.top = layout.plot_top;
+      legend.left = (options.width - legend.width) / 2;
+      legend.top = layout.plot_bottom + TickLength + Gap + 2 * text_h + 2 * Gap;
     }
     legend.left = std::round(legend.left);
     legend.top = std::round(legend.top);

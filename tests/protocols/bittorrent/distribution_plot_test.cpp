@@ -333,20 +333,36 @@ TEST_CASE("each mode keeps its colours and marker") {
   CHECK(mode_marker("bittorrent") == Marker::Circle);
 }
 
-TEST_CASE("a legend that would hide a marker in every corner goes beside the plot") {
+TEST_CASE("a legend that would hide a marker in every corner goes under the plot, in two columns") {
   PlotOptions options;
   options.log_x = options.log_y = true;
   // On log axes from 1 to 100 and 100 to 10,000, each point sits a little inside a corner.
   const std::vector<std::pair<double, double>> corners{{1.2, 120}, {80, 120}, {80, 8000}, {1.2, 8000}};
-  const std::string svg = svg_of({markers("corners", 0x009E73, Marker::Circle, corners)}, options);
+  const std::string svg = svg_of({markers("corners", 0x009E73, Marker::Circle, corners),
+                                  markers("a second series", 0xD55E00, Marker::Square, {{10, 1000}}),
+                                  markers("a third", 0x0072B2, Marker::Triangle, {{20, 2000}})},
+                                 options);
   const std::string axes = svg.substr(svg.find("<g class=\"axes\""));
-  const double plot_right = attribute_values(axes, "x")[0] + attribute_values(axes, "width")[0];
+  const double plot_bottom = attribute_values(axes, "y")[0] + attribute_values(axes, "height")[0];
   const std::string legend = svg.substr(svg.find("<g class=\"legend\">"));
-  const double legend_left = attribute_values(legend, "x")[0];
-  CHECK(legend_left > plot_right);
-  CHECK(legend_left + attribute_values(legend, "width")[0] <= 960);
-  // Every marker stays left of the legend.
-  for (double cx : attribute_values(series_group(svg, 0), "cx")) CHECK(cx < legend_left);
+  const double legend_top = attribute_values(legend, "y")[0];
+  CHECK(legend_top > plot_bottom + 40);  // under the tick labels and the axis label
+  CHECK(legend_top + attribute_values(legend, "height")[0] <= 600);
+  CHECK(attribute_values(legend, "x")[0] >= 0);
+  CHECK(attribute_values(legend, "x")[0] + attribute_values(legend, "width")[0] <= 960);
+  // Every marker stays above it.
+  for (std::size_t i = 0; i < 3; ++i)
+    for (double cy : attribute_values(series_group(svg, i), "cy")) CHECK(cy < legend_top);
+  // Two rows a column: the third label starts a second column, level with the first.
+  const auto label_tag = [&legend](const std::string& text) {
+    const std::size_t end = legend.find(">" + text + "</text>");
+    return legend.substr(legend.rfind("<text", end), end - legend.rfind("<text", end));
+  };
+  const std::string first = label_tag("corners"), second = label_tag("a second series"), third = label_tag("a third");
+  CHECK(attribute_values(second, "x")[0] == attribute_values(first, "x")[0]);
+  CHECK(attribute_values(second, "y")[0] > attribute_values(first, "y")[0]);
+  CHECK(attribute_values(third, "x")[0] > attribute_values(first, "x")[0] + 100);
+  CHECK(attribute_values(third, "y")[0] == attribute_values(first, "y")[0]);
 }
 
 TEST_CASE("a legend with a free corner stays inside the plot") {
