@@ -212,10 +212,17 @@ std::string data_text(const ServerSession& s) {
   const bool open = s.data_connected() || (t && t->connected);
   std::string text(to_string(s.data_mode()));
   if (s.data_mode() == DataMode::Passive) {
-    text += " " + format_address(s.address()) + ":" + std::to_string(s.passive_port());
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about " " + a temporary string.
+    text += ' ';
+    text += format_address(s.address());
+    text += ':';
+    text += std::to_string(s.passive_port());
     text += open ? " open" : " listening";
   } else {
-    text += " " + format_address(s.active_target().address) + ":" + std::to_string(s.active_target().port);
+    text += ' ';
+    text += format_address(s.active_target().address);
+    text += ':';
+    text += std::to_string(s.active_target().port);
     // RFC 959 3.2: in active mode the server connects when the transfer command comes.
     text += open ? " open" : t ? " connecting" : " waiting for a transfer command";
   }

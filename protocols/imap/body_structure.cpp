@@ -23,11 +23,22 @@ std::string address_list(const RawField* field) {
   for (const mail::Address& a : addresses) {
     if (a.group != group) {
       if (!group.empty()) out += "(NIL NIL NIL NIL)";
-      if (!a.group.empty()) out += "(NIL NIL " + imap_string(a.group) + " NIL)";
+      if (!a.group.empty()) {
+        out += "(NIL NIL ";
+        out += imap_string(a.group);
+        out += " NIL)";
+      }
       group = a.group;
     }
-    out += "(" + nstring_or_nil(a.display_name) + " NIL " + imap_string(a.local_part) + " " +
-           nstring_or_nil(a.domain) + ")";
+    // Appended piece by piece here and below: GCC 12 warns falsely (-Wrestrict) about
+    // "(" + a temporary string.
+    out += '(';
+    out += nstring_or_nil(a.display_name);
+    out += " NIL ";
+    out += imap_string(a.local_part);
+    out += ' ';
+    out += nstring_or_nil(a.domain);
+    out += ')';
   }
   if (!group.empty()) out += "(NIL NIL NIL NIL)";
   out += ")";
@@ -49,7 +60,12 @@ std::string params_list(const std::vector<std::pair<std::string, std::string>>& 
 
 std::string disposition(const mime::Entity& e) {
   if (e.disposition.empty()) return "NIL";
-  return "(" + imap_string(upper(e.disposition)) + " " + params_list(e.disposition_params) + ")";
+  std::string out = "(";
+  out += imap_string(upper(e.disposition));
+  out += ' ';
+  out += params_list(e.disposition_params);
+  out += ')';
+  return out;
 }
 
 std::string structure(const mime::Entity& e, std::string_view message, bool extended) {
@@ -96,7 +112,11 @@ std::string envelope(std::string_view message) {
   const RawField* from = find_field(fields, "From");
   const RawField* sender = find_field(fields, "Sender");
   const RawField* reply_to = find_field(fields, "Reply-To");
-  std::string out = "(" + text("Date") + " " + text("Subject") + " ";
+  std::string out = "(";
+  out += text("Date");
+  out += ' ';
+  out += text("Subject");
+  out += ' ';
   out += address_list(from) + " ";
   out += address_list(sender ? sender : from) + " ";
   out += address_list(reply_to ? reply_to : from) + " ";

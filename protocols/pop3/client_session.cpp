@@ -280,8 +280,8 @@ void ClientSession::parse_listing(const std::string& body, Time) {
     const std::string line = body.substr(start, end - start);
     start = end + 2;
     const std::size_t space = line.find(' ');
-    const std::optional<std::uint64_t> number =
-        space == std::string::npos ? std::nullopt : parse_number(std::string_view(line).substr(0, space));
+    std::optional<std::uint64_t> number;
+    if (space != std::string::npos) number = parse_number(std::string_view(line).substr(0, space));
     const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
     const std::optional<std::uint64_t> octets = parse_number(value);
     const bool good = number && !value.empty() && (step_ == Step::Uidl || octets);
