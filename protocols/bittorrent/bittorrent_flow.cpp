@@ -57,9 +57,6 @@ class FlowSwarm {
       if (c >= pipes.size()) pipes.resize(c + 1, NoPipe);
       pipes[c] = pipe;
     }
-    // Connections with a Piece on its way to this host, in the order they started: only these
-    // have progress to report (a peer has dozens of connections and downloads on a few).
-    std::vector<ConnectionId> incoming;
     std::optional<EventId> timer;
     std::optional<Time> armed;
   };
@@ -97,15 +94,6 @@ class FlowSwarm {
     std::variant<Handshake, Message> what;
   };
   std::vector<Delivery> batch_;
-  // Batches on their way, by slot (the kernel's event holds the slot: a std::function that
-  // held the vector would allocate for each), and the free slots, whose vectors keep their
-  // capacity.
-  std::deque<std::vector<Delivery>> batches_;  // a deque: delivering one may add another
-  std::vector<std::uint32_t> free_batches_;
-  // What the engine of the host being drained asked for: passed back and forth with it, so
-  // that draining allocates nothing.
-  std::vector<Outgoing> outgoing_;
-  std::vector<PeerEvent> events_;
   std::uint64_t done_ = 0;
   std::uint64_t pieces_cut_ = 0;
   std::vector<double> done_at_;
@@ -210,35 +198,30 @@ void FlowSwarm::arm(std::uint32_t host) {
 
 // Tells the host how far each piece coming to it has got, so that its rate meters see bytes as
 // they arrive, as they would over TCP, and not a whole piece at once when it ends.
-// Each report touches only its own connection, so their order does not matter.
 void FlowSwarm::report_progress(std::uint32_t host) {
   Host& h = hosts_[host];
-  std::erase_if(h.incoming, [&](ConnectionId connection) {
-    const std::uint32_t index = h.pipe_of(connection);
-    if (index == NoPipe) return true;  // closed
-    const Pipe& p = pipes_[index];
+  for (ConnectionId connection = 0; connection < h.pipes.size(); ++connection) {
+    if (h.pipes[connection] == NoPipe) continue;
+    const Pipe& p = pipes_[h.pipes[connection]];
     const int from = 1 - side_of(p, host, connection);  // the side sending to this host
-    if (!p.open) return true;
+    if (!p.open || p.piece_length[from] == 0) continue;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
-    if (sent > p.piece_base[from])
-      h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
-    return false;
-  });
+    if (sent <= p.piece_base[from]) continue;
+    h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
+  }
 }
 
 // Carries out what the engine asked for after an input.
 void FlowSwarm::drain(std::uint32_t host) {
   PeerEngine& e = *hosts_[host].engine;
   if (!e.has_output()) return arm(host);  // most Haves: nothing to answer
-  e.take_events(events_);
-  for (const PeerEvent& ev : events_) {
+  for (const PeerEvent& ev : e.take_events()) {
     if (ev.kind == PeerEventKind::Completed && host != 0) {
       done_at_.push_back(sim_.now().seconds());
       if (++done_ == point_.peers) sim_.stop();
     }
   }
-  e.take_outgoing(outgoing_);
-  for (Outgoing& o : outgoing_) send(host, o.connection, std::move(o.what));
+  for (Outgoing& o : e.take_outgoing()) send(host, o.connection, std::move(o.what));
   flush_batch();
   for (ConnectionId c : e.take_closes()) close(host, c);
   for (const Dial& d : e.take_dials()) dial(host, d);
@@ -297,12 +280,10 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     // before it end.
     p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
     p.piece_length[from] = m->wire_size();
-    hosts_[p.host[1 - from]].incoming.push_back(p.connection[1 - from]);
     net_.send(p.channel[from], m->wire_size(), [this, index, from, what = std::move(what)] {
       // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
       Pipe& pipe = pipes_[index];
       pipe.piece_length[from] = 0;
-      std::erase(hosts_[pipe.host[1 - from]].incoming, pipe.connection[1 - from]);
       const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
       if (pipe.open) {
         hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
@@ -353,21 +334,10 @@ void FlowSwarm::cut_piece(Pipe& p, int from) {
 // kernel's events as one event each would: nothing else is scheduled between them.
 void FlowSwarm::flush_batch() {
   if (batch_.empty()) return;
-  std::uint32_t slot;
-  if (free_batches_.empty()) {
-    slot = static_cast<std::uint32_t>(batches_.size());
-    batches_.emplace_back();
-  } else {
-    slot = free_batches_.back();
-    free_batches_.pop_back();
-  }
-  batches_[slot].swap(batch_);
-  batch_.clear();
-  sim_.schedule_in(point_.latency, [this, slot] {
-    for (const Delivery& d : batches_[slot]) deliver(d.pipe, d.to_side, d.what);
-    batches_[slot].clear();
-    free_batches_.push_back(slot);
+  sim_.schedule_in(point_.latency, [this, batch = std::move(batch_)] {
+    for (const Delivery& d : batch) deliver(d.pipe, d.to_side, d.what);
   });
+  batch_.clear();
 }
 
 void FlowSwarm::deliver(std::uint32_t index, int to_side, const std::variant<Handshake, Message>& what) {

@@ -393,14 +393,6 @@ std::vector<Dial> PeerEngine::take_dials() { return std::exchange(dials_, {}); }
 std::vector<ConnectionId> PeerEngine::take_closes() { return std::exchange(closes_, {}); }
 std::vector<Announce> PeerEngine::take_announces() { return std::exchange(announces_, {}); }
 std::vector<PeerEvent> PeerEngine::take_events() { return std::exchange(events_, {}); }
-void PeerEngine::take_outgoing(std::vector<Outgoing>& out) {
-  out.clear();
-  out.swap(outgoing_);
-}
-void PeerEngine::take_events(std::vector<PeerEvent>& out) {
-  out.clear();
-  out.swap(events_);
-}
 
 void PeerEngine::event(PeerEventKind kind, ConnectionId connection, std::string text, std::uint32_t piece) {
   events_.push_back({kind, connection, piece, std::move(text)});

@@ -146,11 +146,6 @@ class PeerEngine {
   void on_timer(Time now);
 
   std::vector<Outgoing> take_outgoing();
-  // The same, into `out` (emptied first), whose capacity the engine keeps for what comes next:
-  // an adapter that drains after every message passes the same two vectors back and forth
-  // instead of allocating one per drain.
-  void take_outgoing(std::vector<Outgoing>& out);
-  void take_events(std::vector<PeerEvent>& out);
   std::vector<Dial> take_dials();
   std::vector<ConnectionId> take_closes();  // the engine closed these; no on_closed needed
   std::vector<Announce> take_announces();
