@@ -57,6 +57,9 @@ class FlowSwarm {
       if (c >= pipes.size()) pipes.resize(c + 1, NoPipe);
       pipes[c] = pipe;
     }
+    // Connections with a Piece on its way to this host, in the order they started: only these
+    // have progress to report (a peer has dozens of connections and downloads on a few).
+    std::vector<ConnectionId> incoming;
     std::optional<EventId> timer;
     std::optional<Time> armed;
   };
@@ -198,17 +201,20 @@ void FlowSwarm::arm(std::uint32_t host) {
 
 // Tells the host how far each piece coming to it has got, so that its rate meters see bytes as
 // they arrive, as they would over TCP, and not a whole piece at once when it ends.
+// Each report touches only its own connection, so their order does not matter.
 void FlowSwarm::report_progress(std::uint32_t host) {
   Host& h = hosts_[host];
-  for (ConnectionId connection = 0; connection < h.pipes.size(); ++connection) {
-    if (h.pipes[connection] == NoPipe) continue;
-    const Pipe& p = pipes_[h.pipes[connection]];
+  std::erase_if(h.incoming, [&](ConnectionId connection) {
+    const std::uint32_t index = h.pipe_of(connection);
+    if (index == NoPipe) return true;  // closed
+    const Pipe& p = pipes_[index];
     const int from = 1 - side_of(p, host, connection);  // the side sending to this host
-    if (!p.open || p.piece_length[from] == 0) continue;
+    if (!p.open) return true;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
-    if (sent <= p.piece_base[from]) continue;
-    h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
-  }
+    if (sent > p.piece_base[from])
+      h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
+    return false;
+  });
 }
 
 // Carries out what the engine asked for after an input.
@@ -280,10 +286,12 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     // before it end.
     p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
     p.piece_length[from] = m->wire_size();
+    hosts_[p.host[1 - from]].incoming.push_back(p.connection[1 - from]);
     net_.send(p.channel[from], m->wire_size(), [this, index, from, what = std::move(what)] {
       // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
       Pipe& pipe = pipes_[index];
       pipe.piece_length[from] = 0;
+      std::erase(hosts_[pipe.host[1 - from]].incoming, pipe.connection[1 - from]);
       const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
       if (pipe.open) {
         hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
@@ -307,7 +315,7 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     net_.send(p.channel[from], 0, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
     return;
   }
-  batch_.push_back({index, 1 - from, std::move(what)});
+  batch_.emplace_back(index, 1 - from, std::move(what));
 }
 
 // BEP 3: a choke discards the requests not served yet; over TCP, only the 16 KiB block on its

@@ -40,8 +40,19 @@ class Choker {
 
  private:
   // Best rate first; equal rates in random order, so ties do not always favour the same peer.
-  void rank(std::vector<ChokeCandidate>& candidates);
+  // Only the first `first` are in order afterwards; rank_rest orders the others.
+  void rank(std::vector<ChokeCandidate>& candidates, std::size_t first);
+  void rank_rest(std::vector<ChokeCandidate>& candidates, std::size_t from);
   std::optional<ConnectionId> draw_optimistic(const std::vector<ChokeCandidate>& pool);
+
+  // rank()'s scratch: a candidate with its sort keys.
+  struct Ranked {
+    ChokeCandidate candidate;
+    int standing;         // 2 regular, 1 optimistic, 0 choked
+    std::uint32_t place;  // after the shuffle
+  };
+  static bool before(const Ranked& a, const Ranked& b);  // rank's order
+  std::vector<Ranked> ranked_;
 
   std::uint32_t slots_;
   Duration optimistic_interval_;

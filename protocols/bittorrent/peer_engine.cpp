@@ -248,8 +248,10 @@ void PeerEngine::leave(Time now) {
 
 std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
   std::vector<ChokeCandidate> out;
+  out.reserve(connections_.size());
   for (const Connection& c : connections_) {
-    if (c.stage != Stage::Active) continue;
+    // The choker takes only interested peers: the others' rates are not worth measuring.
+    if (c.stage != Stage::Active || !c.peer_interested) continue;
     ChokeCandidate k;
     k.connection = c.id;
     k.interested = c.peer_interested;
@@ -395,6 +397,7 @@ std::vector<Announce> PeerEngine::take_announces() { return std::exchange(announ
 std::vector<PeerEvent> PeerEngine::take_events() { return std::exchange(events_, {}); }
 
 void PeerEngine::event(PeerEventKind kind, ConnectionId connection, std::string text, std::uint32_t piece) {
+  if (events_.capacity() == 0) events_.reserve(4);  // see send()
   events_.push_back({kind, connection, piece, std::move(text)});
 }
 

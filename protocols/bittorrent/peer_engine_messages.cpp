@@ -377,7 +377,10 @@ void PeerEngine::note_end_game(Time now) {
 
 void PeerEngine::send(ConnectionId id, Connection& c, Message m, Time now) {
   c.last_sent = now;
-  outgoing_.push_back({id, std::move(m)});
+  // An adapter takes the list after each input: room for a few at once, rather than growing
+  // one by one each time (a finished piece's Haves, a choking round's Chokes and Unchokes).
+  if (outgoing_.capacity() == 0) outgoing_.reserve(8);
+  outgoing_.emplace_back(id, std::move(m));
 }
 
 void PeerEngine::send_simple(ConnectionId id, Connection& c, MessageType type, Time now) {

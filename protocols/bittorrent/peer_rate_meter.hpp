@@ -28,8 +28,12 @@ class RateMeter {
     const std::int64_t epoch = now.ns / w;
     const std::int64_t oldest = std::max(epoch - Buckets + 1, last_epoch_ - Buckets + 1);
     std::uint64_t sum = 0;
-    for (std::int64_t e = std::max<std::int64_t>(oldest, 0); e <= last_epoch_; ++e)
-      sum += bytes_[static_cast<std::size_t>(e % Buckets)];
+    const std::int64_t first = std::max<std::int64_t>(oldest, 0);
+    if (last_epoch_ - first + 1 >= Buckets) {
+      for (std::uint64_t b : bytes_) sum += b;  // the whole window: every bucket
+    } else {
+      for (std::int64_t e = first; e <= last_epoch_; ++e) sum += bytes_[static_cast<std::size_t>(e % Buckets)];
+    }
     const std::int64_t from = std::max((epoch - Buckets + 1) * w, since.ns);
     const std::int64_t span = std::max<std::int64_t>(now.ns - from, 1'000'000'000);
     return static_cast<double>(sum) * 1e9 / static_cast<double>(span);
