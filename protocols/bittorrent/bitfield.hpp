@@ -1,24 +1,33 @@
 // Which pieces a peer has, in BEP 3's bitfield order: piece 0 is the high bit of byte 0.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace wiresim::bittorrent {
 
 class Bitfield {
  public:
+  // Up to this many pieces (a 2 GiB file in 4 MiB pieces) the bits live in the object itself:
+  // a peer keeps one per connection and reads it on every Have and every piece it finishes,
+  // and in a swarm of thousands a separate allocation was one cache miss more each time.
+  static constexpr std::uint32_t InlinePieces = 512;
+
   Bitfield() = default;
-  explicit Bitfield(std::uint32_t pieces, bool all = false) : pieces_(pieces), bits_((pieces + 7) / 8, 0) {
+  explicit Bitfield(std::uint32_t pieces, bool all = false) : pieces_(pieces) {
+    if (pieces > InlinePieces) heap_.assign((pieces + 7) / 8, 0);
     if (all)
       for (std::uint32_t i = 0; i < pieces; ++i) set(i);
   }
   // From a bitfield message; false when its size is wrong or a spare bit is set (BEP 3: the
   // connection should then be dropped).
   static bool from_bytes(const std::vector<std::uint8_t>& bytes, std::uint32_t pieces, Bitfield& out) {
-    if (bytes.size() != (pieces + 7) / 8) return false;
+    if (bytes.size() != (std::uint64_t{pieces} + 7) / 8) return false;
     Bitfield b(pieces);
-    b.bits_ = bytes;
+    std::copy(bytes.begin(), bytes.end(), b.data());
     for (std::uint32_t i = pieces; i < bytes.size() * 8; ++i)
       if (b.raw_test(i)) return false;
     for (std::uint32_t i = 0; i < pieces; ++i) b.count_ += b.raw_test(i);
@@ -33,17 +42,21 @@ class Bitfield {
   bool test(std::uint32_t i) const { return i < pieces_ && raw_test(i); }
   void set(std::uint32_t i) {
     if (i >= pieces_ || raw_test(i)) return;
-    bits_[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
+    data()[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
     ++count_;
   }
-  const std::vector<std::uint8_t>& bytes() const { return bits_; }
+  // As a bitfield message carries them: (size() + 7) / 8 bytes, spare bits clear.
+  std::span<const std::uint8_t> bytes() const { return {data(), (std::size_t{pieces_} + 7) / 8}; }
 
  private:
-  bool raw_test(std::uint32_t i) const { return (bits_[i / 8] >> (7 - i % 8)) & 1u; }
+  bool raw_test(std::uint32_t i) const { return (data()[i / 8] >> (7 - i % 8)) & 1u; }
+  std::uint8_t* data() { return pieces_ > InlinePieces ? heap_.data() : inline_.data(); }
+  const std::uint8_t* data() const { return pieces_ > InlinePieces ? heap_.data() : inline_.data(); }
 
   std::uint32_t pieces_ = 0;
   std::uint32_t count_ = 0;
-  std::vector<std::uint8_t> bits_;
+  std::array<std::uint8_t, InlinePieces / 8> inline_{};
+  std::vector<std::uint8_t> heap_;  // beyond InlinePieces
 };
 
 }  // namespace wiresim::bittorrent

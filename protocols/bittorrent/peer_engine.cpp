@@ -11,14 +11,14 @@ namespace wiresim::bittorrent {
 PeerEngine::PeerEngine(std::shared_ptr<const TorrentInfo> torrent, PeerId self, PeerAddress self_address,
                        PeerConfig config, std::uint64_t random_seed, bool seed,
                        std::shared_ptr<const std::string> content)
-    : torrent_(std::move(torrent)),
+    : picker_(*torrent, config.block_size, seed, random_seed),
+      config_(config),
+      torrent_(std::move(torrent)),
       self_(self),
       self_address_(self_address),
-      config_(config),
       content_(std::move(content)),
       carries_(content_ && content_->size() == torrent_->length),
       started_as_seed_(seed),
-      picker_(*torrent_, config.block_size, seed, random_seed),
       choker_(config.unchoke_slots, config.optimistic_interval, random_seed),
       announce_interval_(config.announce_interval_default) {
   config_.pipeline = std::max<std::uint32_t>(config_.pipeline, 1);
@@ -167,7 +167,8 @@ void PeerEngine::handshake_done(ConnectionId id, Connection& c, Time now) {
   if (!picker_.have().none()) {
     Message m;
     m.type = MessageType::Bitfield;
-    m.bitfield = picker_.have().bytes();
+    const std::span<const std::uint8_t> bits = picker_.have().bytes();
+    m.bitfield.assign(bits.begin(), bits.end());
     send(id, c, std::move(m), now);
   } else {
     c.last_sent = now;

@@ -116,7 +116,7 @@ bool PiecePicker::new_piece(const Bitfield& pieces, std::uint32_t& chosen) {
   tied_.clear();
   // A byte of the peer's pieces and of ours not started at a time, in BEP 3's order (piece 0
   // is the high bit), so the candidates come in increasing order as one piece at a time would.
-  const std::vector<std::uint8_t>& theirs = pieces.bytes();
+  const std::span<const std::uint8_t> theirs = pieces.bytes();
   const std::size_t bytes = std::min(theirs.size(), missing_.size());
   for (std::size_t i = 0; i < bytes; ++i) {
     auto both = static_cast<std::uint8_t>(theirs[i] & missing_[i]);
