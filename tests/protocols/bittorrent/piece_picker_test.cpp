@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <span>
+#include <vector>
 
 #include "protocols/bittorrent/piece_picker.hpp"
 
@@ -319,4 +321,55 @@ TEST_CASE("picker in end game when idle: one duplicate at a time, the least aske
   CHECK(g.empty());
   CHECK(as_set({b[0], c[0], d[0], e[0]}) == as_set(a));
   CHECK(picker.receive(b[0]).requesters == 2);
+}
+
+TEST_CASE("a bitfield keeps its bits inline up to 512 pieces and in an allocation beyond, alike") {
+  for (const std::uint32_t n : {1u, 8u, 448u, 512u, 513u, 1000u}) {
+    CAPTURE(n);
+    Bitfield b(n);
+    CHECK(b.none());
+    for (std::uint32_t i = 0; i < n; i += 7) b.set(i);
+    b.set(n - 1);
+    b.set(n);  // beyond: ignored
+    std::uint32_t expected = 0;
+    for (std::uint32_t i = 0; i < n; ++i) expected += i % 7 == 0 || i == n - 1;
+    CHECK(b.count() == expected);
+    CHECK(b.test(n - 1));
+    CHECK_FALSE(b.test(n));
+    // BEP 3's bytes: piece 0 the high bit of byte 0, spare bits clear; they read back the same.
+    const std::span<const std::uint8_t> bytes = b.bytes();
+    REQUIRE(bytes.size() == (n + 7) / 8);
+    CHECK((bytes[0] & 0x80) != 0);
+    std::vector<std::uint8_t> message(bytes.begin(), bytes.end());
+    Bitfield back;
+    REQUIRE(Bitfield::from_bytes(message, n, back));
+    for (std::uint32_t i = 0; i < n; ++i) CHECK(back.test(i) == b.test(i));
+    CHECK(back.count() == expected);
+    Bitfield copy = back;  // copies carry the bits, wherever they live
+    CHECK(copy.test(n - 1));
+    if (n % 8 != 0) {
+      message.back() |= 1;  // a spare bit set
+      CHECK_FALSE(Bitfield::from_bytes(message, n, back));
+    }
+    message.push_back(0);  // one byte too many
+    CHECK_FALSE(Bitfield::from_bytes(message, n, back));
+  }
+  CHECK(Bitfield(600, true).all());
+  CHECK(Bitfield(600, true).count() == 600);
+}
+
+TEST_CASE("a peer's new piece is found the same in a torrent of more than 512 pieces") {
+  const TorrentInfo torrent = virtual_torrent(700);
+  PiecePicker picker(torrent, 16384, false, 3);
+  for (std::uint32_t p = 0; p < 700; ++p)
+    if (p != 650) {
+      picker.add_have(p);
+      picker.add_have(p);
+    }
+  picker.add_peer(bits(700, {650}));  // piece 650, past the inline bits, is the rarest: one peer has it
+  get_piece(picker, 3);  // no longer a first piece: rarest first now
+  std::vector<BlockRef> out;
+  picker.pick(bits(700, {10, 600, 650, 699}), 1, false, out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].piece == 650);
 }
