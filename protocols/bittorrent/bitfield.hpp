@@ -45,6 +45,11 @@ class Bitfield {
     data()[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
     ++count_;
   }
+  void reset(std::uint32_t i) {
+    if (i >= pieces_ || !raw_test(i)) return;
+    data()[i / 8] &= static_cast<std::uint8_t>(~(0x80u >> (i % 8)));
+    --count_;
+  }
   // As a bitfield message carries them: (size() + 7) / 8 bytes, spare bits clear.
   std::span<const std::uint8_t> bytes() const { return {data(), (std::size_t{pieces_} + 7) / 8}; }
 

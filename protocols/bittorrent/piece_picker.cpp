@@ -12,11 +12,10 @@ PiecePicker::PiecePicker(const TorrentInfo& torrent, std::uint32_t block_size, b
       have_(torrent.piece_count(), seed),
       availability_(torrent.piece_count(), 0),
       state_(torrent.piece_count(), seed ? Have : Missing),
-      missing_((torrent.piece_count() + 7) / 8, 0),
+      missing_(torrent.piece_count(), !seed),
       random_(random_seed, "bittorrent.piece-picker") {
   if (seed) return;
   for (std::uint32_t p = 0; p < have_.size(); ++p) {
-    missing_[p / 8] |= static_cast<std::uint8_t>(0x80u >> (p % 8));
     missing_bytes_ += piece_size(p);
     free_blocks_ += blocks_in(p);
   }
@@ -59,7 +58,7 @@ BlockRef PiecePicker::rest_of(std::uint32_t piece, const Started& started, std::
 
 PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
   state_[piece] = InProgress;
-  missing_[piece / 8] &= static_cast<std::uint8_t>(~(0x80u >> (piece % 8)));
+  missing_.reset(piece);
   Started& started = started_[piece];
   started.blocks.assign(blocks_in(piece), 0);
   started.received = 0;
@@ -117,9 +116,10 @@ bool PiecePicker::new_piece(const Bitfield& pieces, std::uint32_t& chosen) {
   // A byte of the peer's pieces and of ours not started at a time, in BEP 3's order (piece 0
   // is the high bit), so the candidates come in increasing order as one piece at a time would.
   const std::span<const std::uint8_t> theirs = pieces.bytes();
-  const std::size_t bytes = std::min(theirs.size(), missing_.size());
+  const std::span<const std::uint8_t> ours = missing_.bytes();
+  const std::size_t bytes = std::min(theirs.size(), ours.size());
   for (std::size_t i = 0; i < bytes; ++i) {
-    auto both = static_cast<std::uint8_t>(theirs[i] & missing_[i]);
+    auto both = static_cast<std::uint8_t>(theirs[i] & ours[i]);
     while (both != 0) {
       const int bit = std::countl_zero(both);
       both &= static_cast<std::uint8_t>(~(0x80u >> bit));
@@ -244,7 +244,7 @@ PiecePicker::Receipt PiecePicker::receive(const BlockRef& block) {
 void PiecePicker::piece_verified(std::uint32_t piece) {
   if (piece >= state_.size() || state_[piece] == Have) return;
   state_[piece] = Have;
-  missing_[piece / 8] &= static_cast<std::uint8_t>(~(0x80u >> (piece % 8)));
+  missing_.reset(piece);
   have_.set(piece);
   missing_bytes_ -= piece_size(piece);
   started_.erase(piece);

@@ -119,7 +119,7 @@ class PiecePicker {
   std::uint64_t missing_bytes_ = 0;
   std::vector<std::uint32_t> availability_;
   std::vector<std::uint8_t> state_;        // PieceState per piece
-  std::vector<std::uint8_t> missing_;      // the Missing pieces, in a bitfield's bit order
+  Bitfield missing_;                       // the pieces in state Missing, for new_piece's byte-wise search
   std::map<std::uint32_t, Started> started_;
   std::uint32_t end_game_copies_ = 0;
   bool end_game_when_idle_ = false;

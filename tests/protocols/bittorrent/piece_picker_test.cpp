@@ -347,6 +347,11 @@ TEST_CASE("a bitfield keeps its bits inline up to 512 pieces and in an allocatio
     CHECK(back.count() == expected);
     Bitfield copy = back;  // copies carry the bits, wherever they live
     CHECK(copy.test(n - 1));
+    copy.reset(n - 1);
+    copy.reset(n - 1);  // twice: counted once
+    CHECK_FALSE(copy.test(n - 1));
+    CHECK(copy.count() == expected - 1);
+    CHECK(back.test(n - 1));  // the copy's own bits
     if (n % 8 != 0) {
       message.back() |= 1;  // a spare bit set
       CHECK_FALSE(Bitfield::from_bytes(message, n, back));
