@@ -102,7 +102,7 @@ void PeerEngine::on_connected(ConnectionId id, Time now) {
   c.since = now;
   event(PeerEventKind::Connected, id);
   // BEP 3: the initiator sends its handshake first.
-  outgoing_.push_back({id, Handshake{{}, torrent_->info_hash, self_}});
+  outgoing_.emplace_back(id, Handshake{{}, torrent_->info_hash, self_});
   c.last_sent = now;
 }
 
@@ -155,7 +155,7 @@ void PeerEngine::on_handshake(ConnectionId id, const Handshake& h, Time now) {
   }
   Connection& c = *find(id);
   c.peer_id = h.peer_id;
-  if (!c.outgoing) outgoing_.push_back({id, Handshake{{}, torrent_->info_hash, self_}});
+  if (!c.outgoing) outgoing_.emplace_back(id, Handshake{{}, torrent_->info_hash, self_});
   handshake_done(id, c, now);
 }
 
