@@ -71,7 +71,7 @@ class FlowSwarm {
   }
 
   void drain(std::uint32_t host);
-  void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what);
+  void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what);
   void deliver(std::uint32_t pipe, int to_side, const std::variant<Handshake, Message>& what);
   void flush_batch();
   void cut_piece(Pipe& p, int from);
@@ -97,6 +97,7 @@ class FlowSwarm {
     std::variant<Handshake, Message> what;
   };
   std::vector<Delivery> batch_;
+  std::vector<Outgoing> outgoing_;  // drain()'s: the engine's list, swapped for this one
   std::uint64_t done_ = 0;
   std::uint64_t pieces_cut_ = 0;
   std::vector<double> done_at_;
@@ -173,6 +174,7 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     // Seeds (the server from the start, peers once done) serve round robin, least served first.
     config.seed_round_robin = true;
     config.seed_after_completion = server || point.seed_after_completion;
+    config.reported = event_bit(PeerEventKind::Completed);  // drain() reads no other
     PeerId id{};
     const std::string prefix = "-WS0001-";
     std::copy(prefix.begin(), prefix.end(), id.begin());
@@ -227,7 +229,9 @@ void FlowSwarm::drain(std::uint32_t host) {
       if (++done_ == point_.peers) sim_.stop();
     }
   }
-  for (Outgoing& o : e.take_outgoing()) send(host, o.connection, std::move(o.what));
+  e.take_outgoing(outgoing_);
+  batch_.reserve(outgoing_.size());  // most go in the batch: one allocation, no growing
+  for (Outgoing& o : outgoing_) send(host, o.connection, std::move(o.what));
   flush_batch();
   for (ConnectionId c : e.take_closes()) close(host, c);
   for (const Dial& d : e.take_dials()) dial(host, d);
@@ -271,7 +275,7 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
   });
 }
 
-void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message> what) {
+void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what) {
   const std::uint32_t index = hosts_[host].pipe_of(c);
   if (index == NoPipe) return;
   Pipe& p = pipes_[index];

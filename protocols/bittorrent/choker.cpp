@@ -1,6 +1,8 @@
 #include "protocols/bittorrent/choker.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <functional>
 
 namespace wiresim::bittorrent {
 
@@ -16,42 +18,46 @@ void Choker::forget(ConnectionId connection) {
   if (optimistic_ == connection) optimistic_.reset();
 }
 
-// rank's order: the better rate, then the better standing, then the earlier place.
-bool Choker::before(const Ranked& a, const Ranked& b) {
-  if (a.candidate.rate != b.candidate.rate) return a.candidate.rate > b.candidate.rate;
-  if (a.standing != b.standing) return a.standing > b.standing;
-  return a.place < b.place;
+namespace {
+
+// A rate's bits as an unsigned number that orders as the rates do (rates are never NaN). -0.0,
+// a seed's round robin for a peer served nothing, ties with 0.0 as it compares equal to it.
+std::uint64_t ordered_bits(double rate) {
+  if (rate == 0) rate = 0;
+  const auto bits = std::bit_cast<std::uint64_t>(rate);
+  return bits >> 63 ? ~bits : bits | (std::uint64_t{1} << 63);
 }
+
+}  // namespace
 
 // Equal rates keep the regular peers ahead of the optimistic one and both ahead of the rest, so
 // that a round with no news (often: every rate 0 while whole pieces are in flight) changes
 // nothing; Cohen 2003 3.1 warns against such "fibrillation". The rest of a tie is in random
 // order: a shuffle, then a sort on (rate, standing, place after the shuffle), which orders as a
-// stable sort of the shuffled candidates would, with each key computed once rather than at
-// every comparison. Only the first `first` are put in order: a round needs the best few, and
-// the order of the rest only when it draws an optimistic peer among them (rank_rest). A
-// swarm's peers rank dozens of connections every 10 s.
-void Choker::rank(std::vector<ChokeCandidate>& candidates, std::size_t first) {
-  for (std::size_t i = candidates.size(); i > 1; --i)
-    std::swap(candidates[i - 1], candidates[random_.uniform_int(0, i - 1)]);
-  ranked_.clear();
-  for (std::uint32_t i = 0; i < candidates.size(); ++i) {
-    const ConnectionId c = candidates[i].connection;
-    const int standing = std::find(regular_.begin(), regular_.end(), c) != regular_.end() ? 2 : optimistic_ == c ? 1 : 0;
-    ranked_.push_back({candidates[i], standing, i});
+// stable sort of the shuffled candidates would. Each key is computed once, as one 128-bit
+// number, and only the first `first` are put in order: a round needs the best few, and the
+// order of the rest only when it draws an optimistic peer among them (rank_rest). A swarm's
+// peers rank dozens of connections every 10 s; this was a tenth of a flow-level run.
+void Choker::rank(const std::vector<ChokeCandidate>& candidates, std::size_t first) {
+  const auto n = static_cast<std::uint32_t>(candidates.size());
+  shuffled_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) shuffled_[i] = i;
+  for (std::size_t i = n; i > 1; --i) std::swap(shuffled_[i - 1], shuffled_[random_.uniform_int(0, i - 1)]);
+  order_.resize(n);
+  for (std::uint32_t place = 0; place < n; ++place) {
+    const ChokeCandidate& c = candidates[shuffled_[place]];
+    const std::uint64_t standing = std::find(regular_.begin(), regular_.end(), c.connection) != regular_.end() ? 2
+                                   : optimistic_ == c.connection                                           ? 1
+                                                                                                           : 0;
+    order_[place] = {ordered_bits(c.rate), standing << 32 | (UINT32_MAX - place)};
   }
-  first = std::min(first, ranked_.size());
-  std::partial_sort(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(first), ranked_.end(),
-                    [](const Ranked& a, const Ranked& b) { return before(a, b); });
-  for (std::size_t i = 0; i < ranked_.size(); ++i) candidates[i] = ranked_[i].candidate;
+  const auto middle = order_.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(first, n));
+  std::partial_sort(order_.begin(), middle, order_.end(), std::greater<>());
 }
 
 // The candidates from `from` on in order too; the first `from` are already (rank).
-void Choker::rank_rest(std::vector<ChokeCandidate>& candidates, std::size_t from) {
-  from = std::min(from, ranked_.size());
-  std::sort(ranked_.begin() + static_cast<std::ptrdiff_t>(from), ranked_.end(),
-            [](const Ranked& a, const Ranked& b) { return before(a, b); });
-  for (std::size_t i = from; i < ranked_.size(); ++i) candidates[i] = ranked_[i].candidate;
+void Choker::rank_rest(std::size_t from) {
+  std::sort(order_.begin() + static_cast<std::ptrdiff_t>(std::min(from, order_.size())), order_.end(), std::greater<>());
 }
 
 // Cohen 2003 3.3 as the mainline client did it: a peer that connected recently is three times
@@ -73,19 +79,20 @@ std::vector<ConnectionId> Choker::rechoke(std::vector<ChokeCandidate> candidates
   std::erase_if(candidates, [](const ChokeCandidate& c) { return !c.interested; });
   rank(candidates, slots_);
   regular_.clear();
-  for (std::size_t i = 0; i < candidates.size() && i < slots_; ++i) regular_.push_back(candidates[i].connection);
+  for (std::size_t i = 0; i < candidates.size() && i < slots_; ++i) regular_.push_back(candidates[ranked(i)].connection);
 
   const auto in_regular = [&](ConnectionId c) { return std::find(regular_.begin(), regular_.end(), c) != regular_.end(); };
   const bool still_fits = optimistic_ && !in_regular(*optimistic_) &&
                           std::any_of(candidates.begin(), candidates.end(),
                                       [&](const ChokeCandidate& c) { return c.connection == *optimistic_; });
   if (!still_fits || now >= rotate_at_) {
-    rank_rest(candidates, slots_);
-    std::vector<ChokeCandidate> pool;
-    pool.reserve(candidates.size());
-    for (const ChokeCandidate& c : candidates)
-      if (!in_regular(c.connection) && c.connection != optimistic_) pool.push_back(c);
-    if (std::optional<ConnectionId> chosen = draw_optimistic(pool)) {
+    rank_rest(slots_);
+    pool_.clear();
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const ChokeCandidate& c = candidates[ranked(i)];
+      if (!in_regular(c.connection) && c.connection != optimistic_) pool_.push_back(c);
+    }
+    if (std::optional<ConnectionId> chosen = draw_optimistic(pool_)) {
       optimistic_ = chosen;
       rotate_at_ = now + optimistic_interval_;
     } else if (!still_fits) {
@@ -105,13 +112,14 @@ std::vector<ConnectionId> Choker::fill_free_slots(std::vector<ChokeCandidate> ca
   std::vector<ConnectionId> added;
   std::size_t next = 0;
   for (; next < candidates.size() && regular_.size() < slots_; ++next) {
-    regular_.push_back(candidates[next].connection);
-    added.push_back(candidates[next].connection);
+    regular_.push_back(candidates[ranked(next)].connection);
+    added.push_back(candidates[ranked(next)].connection);
   }
   if (!optimistic_ && next < candidates.size()) {
-    rank_rest(candidates, next);
-    const std::vector<ChokeCandidate> rest(candidates.begin() + static_cast<std::ptrdiff_t>(next), candidates.end());
-    optimistic_ = draw_optimistic(rest);
+    rank_rest(next);
+    pool_.clear();
+    for (std::size_t i = next; i < candidates.size(); ++i) pool_.push_back(candidates[ranked(i)]);
+    optimistic_ = draw_optimistic(pool_);
     rotate_at_ = now + optimistic_interval_;
     if (optimistic_) added.push_back(*optimistic_);
   }

@@ -40,19 +40,26 @@ class Choker {
 
  private:
   // Best rate first; equal rates in random order, so ties do not always favour the same peer.
-  // Only the first `first` are in order afterwards; rank_rest orders the others.
-  void rank(std::vector<ChokeCandidate>& candidates, std::size_t first);
-  void rank_rest(std::vector<ChokeCandidate>& candidates, std::size_t from);
+  // Afterwards ranked(i) is the i-th candidate for i < `first`; rank_rest orders the others.
+  void rank(const std::vector<ChokeCandidate>& candidates, std::size_t first);
+  void rank_rest(std::size_t from);
+  std::size_t ranked(std::size_t i) const { return shuffled_[place_of(order_[i])]; }
   std::optional<ConnectionId> draw_optimistic(const std::vector<ChokeCandidate>& pool);
 
-  // rank()'s scratch: a candidate with its sort keys.
-  struct Ranked {
-    ChokeCandidate candidate;
-    int standing;         // 2 regular, 1 optimistic, 0 choked
-    std::uint32_t place;  // after the shuffle
+  // rank()'s order as one 128-bit number per candidate, the larger first: the rate, then the
+  // standing (2 regular, 1 optimistic, 0 choked), then the earlier place after the shuffle.
+  struct Key {
+    std::uint64_t rate;             // the rate's bits, ordered as the rates are
+    std::uint64_t standing_place;   // standing << 32 | (UINT32_MAX - place)
+    friend bool operator>(const Key& a, const Key& b) {
+      return a.rate != b.rate ? a.rate > b.rate : a.standing_place > b.standing_place;
+    }
   };
-  static bool before(const Ranked& a, const Ranked& b);  // rank's order
-  std::vector<Ranked> ranked_;
+  static std::uint32_t place_of(const Key& k) { return UINT32_MAX - static_cast<std::uint32_t>(k.standing_place); }
+  // rank()'s scratch, kept between rounds: candidate indices in shuffled order, and the keys.
+  std::vector<std::uint32_t> shuffled_;
+  std::vector<Key> order_;
+  std::vector<ChokeCandidate> pool_;
 
   std::uint32_t slots_;
   Duration optimistic_interval_;

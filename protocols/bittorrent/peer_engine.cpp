@@ -250,6 +250,7 @@ void PeerEngine::leave(Time now) {
 std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
   std::vector<ChokeCandidate> out;
   out.reserve(connections_.size());
+  const RateMeter::Clock clock(now, config_.rate_window);
   for (const Connection& c : connections_) {
     // The choker takes only interested peers: the others' rates are not worth measuring.
     if (c.stage != Stage::Active || !c.peer_interested) continue;
@@ -259,11 +260,11 @@ std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
     // Cohen 2003 3.1/3.4: a leecher rewards who gives it the most; a seed, having nothing to
     // get, prefers the peers it uploads to fastest (the original client's rule).
     if (!complete())
-      k.rate = c.down.rate(now, c.since, config_.rate_window);
+      k.rate = c.down.rate(clock, c.since);
     else if (config_.seed_round_robin)
       k.rate = -static_cast<double>(round_robin_standing(c));  // the least served rank first
     else
-      k.rate = c.up.rate(now, c.since, config_.rate_window);
+      k.rate = c.up.rate(clock, c.since);
     k.newcomer = now - c.since < config_.optimistic_interval;
     out.push_back(k);
   }
@@ -297,9 +298,12 @@ void PeerEngine::fill_free_slots(Time now) {
 }
 
 void PeerEngine::apply_unchoked(const std::vector<ConnectionId>& unchoked, Time now) {
+  // Both lists are in id order: one pass over each.
+  auto next = unchoked.begin();
   for (Connection& c : connections_) {
+    while (next != unchoked.end() && *next < c.id) ++next;
     if (c.stage != Stage::Active) continue;
-    set_choking(c.id, c, !std::binary_search(unchoked.begin(), unchoked.end(), c.id), now);
+    set_choking(c.id, c, next == unchoked.end() || *next != c.id, now);
   }
 }
 
@@ -320,6 +324,7 @@ void PeerEngine::set_choking(ConnectionId id, Connection& c, bool choke, Time no
 void PeerEngine::report_unchoke_round(const char* why) {
   if (!unchoke_set_changed_) return;
   unchoke_set_changed_ = false;
+  if (!(config_.reported & event_bit(PeerEventKind::UnchokeRound))) return;  // spare the text
   std::string text = why;
   text += ": unchoked";
   const std::vector<ConnectionId>& regular = choker_.regular();
@@ -392,12 +397,17 @@ std::optional<Time> PeerEngine::wake_at() const {
 // ---------------------------------------------------------------- output and state
 
 std::vector<Outgoing> PeerEngine::take_outgoing() { return std::exchange(outgoing_, {}); }
+void PeerEngine::take_outgoing(std::vector<Outgoing>& into) {
+  into.clear();
+  std::swap(into, outgoing_);
+}
 std::vector<Dial> PeerEngine::take_dials() { return std::exchange(dials_, {}); }
 std::vector<ConnectionId> PeerEngine::take_closes() { return std::exchange(closes_, {}); }
 std::vector<Announce> PeerEngine::take_announces() { return std::exchange(announces_, {}); }
 std::vector<PeerEvent> PeerEngine::take_events() { return std::exchange(events_, {}); }
 
 void PeerEngine::event(PeerEventKind kind, ConnectionId connection, std::string text, std::uint32_t piece) {
+  if (!(config_.reported & event_bit(kind))) return;
   if (events_.capacity() == 0) events_.reserve(4);  // see send()
   events_.push_back({kind, connection, piece, std::move(text)});
 }

@@ -70,6 +70,10 @@ struct PeerConfig {
   // them (BEP 3). Worth it at flow level, where a Piece is a whole piece: n = 1, confirmed when
   // its flow ends, keeps choked peers from receiving pieces nobody asked for any more.
   std::uint32_t pieces_in_flight = 0;
+  // The events to report; the others are not even built. A flow-level swarm reads only
+  // Completed, and a peer's other events (a choking round's list, every piece verified...)
+  // outnumber its messages' answers.
+  PeerEventKinds reported = AllPeerEvents;
 };
 
 using TrackerEvent = AnnounceEvent;  // tracker.hpp's None, Started, Completed, Stopped
@@ -146,6 +150,10 @@ class PeerEngine {
   void on_timer(Time now);
 
   std::vector<Outgoing> take_outgoing();
+  // The same into a list the caller keeps, emptied first; the engine keeps that list's room.
+  // An adapter of thousands of engines then reuses a few buffers rather than allocating one
+  // at every input (a finished piece's Haves, a choking round's Chokes and Unchokes).
+  void take_outgoing(std::vector<Outgoing>& into);
   std::vector<Dial> take_dials();
   std::vector<ConnectionId> take_closes();  // the engine closed these; no on_closed needed
   std::vector<Announce> take_announces();

@@ -27,6 +27,11 @@ enum class PeerEventKind {
   Left,           // we announced "stopped" and closed every connection
 };
 
+// A set of event kinds, one bit each: what an adapter wants reported (PeerConfig::reported).
+using PeerEventKinds = std::uint32_t;
+constexpr PeerEventKinds event_bit(PeerEventKind kind) { return PeerEventKinds{1} << static_cast<unsigned>(kind); }
+constexpr PeerEventKinds AllPeerEvents = ~PeerEventKinds{0};
+
 struct PeerEvent {
   PeerEventKind kind = PeerEventKind::ProtocolError;
   ConnectionId connection = 0;  // 0 for events about the whole peer

@@ -14,6 +14,15 @@ class RateMeter {
  public:
   static constexpr std::int64_t Buckets = 5;
 
+  // `now` cut into buckets of a window, once for all the meters a choking round reads (two
+  // 64-bit divisions each, otherwise).
+  struct Clock {
+    Clock(Time now, Duration window) : now(now), width(RateMeter::width(window)), epoch(now.ns / width) {}
+    Time now;
+    std::int64_t width;
+    std::int64_t epoch;
+  };
+
   void add(Time now, std::uint64_t bytes, Duration window) {
     const std::int64_t epoch = now.ns / width(window);
     advance(epoch);
@@ -23,9 +32,9 @@ class RateMeter {
   // Bytes per second counted from the start of the oldest bucket still in the window, or from
   // `since` (when the connection began) if that is later; at least one second, so that a few
   // bytes in the first instant do not look like a fast peer.
-  double rate(Time now, Time since, Duration window) const {
-    const std::int64_t w = width(window);
-    const std::int64_t epoch = now.ns / w;
+  double rate(Time now, Time since, Duration window) const { return rate(Clock(now, window), since); }
+  double rate(const Clock& clock, Time since) const {
+    const std::int64_t epoch = clock.epoch;
     const std::int64_t oldest = std::max(epoch - Buckets + 1, last_epoch_ - Buckets + 1);
     std::uint64_t sum = 0;
     const std::int64_t first = std::max<std::int64_t>(oldest, 0);
@@ -34,8 +43,8 @@ class RateMeter {
     } else {
       for (std::int64_t e = first; e <= last_epoch_; ++e) sum += bytes_[static_cast<std::size_t>(e % Buckets)];
     }
-    const std::int64_t from = std::max((epoch - Buckets + 1) * w, since.ns);
-    const std::int64_t span = std::max<std::int64_t>(now.ns - from, 1'000'000'000);
+    const std::int64_t from = std::max((epoch - Buckets + 1) * clock.width, since.ns);
+    const std::int64_t span = std::max<std::int64_t>(clock.now.ns - from, 1'000'000'000);
     return static_cast<double>(sum) * 1e9 / static_cast<double>(span);
   }
 
