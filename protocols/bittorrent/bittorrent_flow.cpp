@@ -97,7 +97,6 @@ class FlowSwarm {
     std::variant<Handshake, Message> what;
   };
   std::vector<Delivery> batch_;
-  std::vector<Outgoing> outgoing_;  // drain()'s: the engine's list, swapped for this one
   std::uint64_t done_ = 0;
   std::uint64_t pieces_cut_ = 0;
   std::vector<double> done_at_;
@@ -229,9 +228,9 @@ void FlowSwarm::drain(std::uint32_t host) {
       if (++done_ == point_.peers) sim_.stop();
     }
   }
-  e.take_outgoing(outgoing_);
-  batch_.reserve(outgoing_.size());  // most go in the batch: one allocation, no growing
-  for (Outgoing& o : outgoing_) send(host, o.connection, std::move(o.what));
+  std::vector<Outgoing> outgoing = e.take_outgoing();
+  batch_.reserve(outgoing.size());  // most go in the batch: one allocation, no growing
+  for (Outgoing& o : outgoing) send(host, o.connection, std::move(o.what));
   flush_batch();
   for (ConnectionId c : e.take_closes()) close(host, c);
   for (const Dial& d : e.take_dials()) dial(host, d);

@@ -397,10 +397,6 @@ std::optional<Time> PeerEngine::wake_at() const {
 // ---------------------------------------------------------------- output and state
 
 std::vector<Outgoing> PeerEngine::take_outgoing() { return std::exchange(outgoing_, {}); }
-void PeerEngine::take_outgoing(std::vector<Outgoing>& into) {
-  into.clear();
-  std::swap(into, outgoing_);
-}
 std::vector<Dial> PeerEngine::take_dials() { return std::exchange(dials_, {}); }
 std::vector<ConnectionId> PeerEngine::take_closes() { return std::exchange(closes_, {}); }
 std::vector<Announce> PeerEngine::take_announces() { return std::exchange(announces_, {}); }

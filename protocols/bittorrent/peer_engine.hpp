@@ -150,10 +150,6 @@ class PeerEngine {
   void on_timer(Time now);
 
   std::vector<Outgoing> take_outgoing();
-  // The same into a list the caller keeps, emptied first; the engine keeps that list's room.
-  // An adapter of thousands of engines then reuses a few buffers rather than allocating one
-  // at every input (a finished piece's Haves, a choking round's Chokes and Unchokes).
-  void take_outgoing(std::vector<Outgoing>& into);
   std::vector<Dial> take_dials();
   std::vector<ConnectionId> take_closes();  // the engine closed these; no on_closed needed
   std::vector<Announce> take_announces();
