@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -36,12 +35,15 @@ class FlowSwarm {
   PointResult run();
 
  private:
-  // Both ends of one connection. Messages check `open` on arrival: a closed connection drops them.
+  // Both ends of one connection. A closed pipe is used again for the next connection (a swarm
+  // makes hundreds per peer), so control messages carry the generation they were sent in and
+  // are dropped on arrival if it has passed: the connection they were sent on is gone.
   struct Pipe {
     std::uint32_t host[2];
     ConnectionId connection[2];
     flow::ChannelId channel[2] = {NoChannel, NoChannel};  // host[k] -> host[1 - k]
     bool open = false;
+    std::uint32_t generation = 0;
     // The Piece on its way on channel[k]: where its bytes start in the channel's count, and
     // its length (0: none), for the receiver's progress reports.
     std::uint64_t piece_base[2] = {0, 0};
@@ -88,11 +90,13 @@ class FlowSwarm {
   std::shared_ptr<const TorrentInfo> torrent_;
   std::shared_ptr<const std::string> content_;  // the file's bytes, when carried
   std::vector<Host> hosts_;  // 0 is the server, a seed
-  std::deque<Pipe> pipes_;
+  std::vector<Pipe> pipes_;
+  std::vector<std::uint32_t> free_pipes_;  // closed, to be used again (the last closed first)
   // Control messages of the current drain, all due one latency from now: one kernel event
   // delivers them in order (a finished piece's Haves are most of a swarm's messages).
   struct Delivery {
     std::uint32_t pipe;
+    std::uint32_t generation;  // the pipe's when sent
     int to_side;
     std::variant<Handshake, Message> what;
   };
@@ -264,8 +268,15 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
       drain(host);
       return;
     }
-    const auto index = static_cast<std::uint32_t>(pipes_.size());
-    pipes_.push_back(Pipe{{host, remote}, {c, *accepted}, {NoChannel, NoChannel}, true});
+    std::uint32_t index = static_cast<std::uint32_t>(pipes_.size());
+    if (free_pipes_.empty()) {
+      pipes_.emplace_back();
+    } else {
+      index = free_pipes_.back();
+      free_pipes_.pop_back();
+    }
+    Pipe& p = pipes_[index];
+    p = Pipe{{host, remote}, {c, *accepted}, {NoChannel, NoChannel}, true, p.generation};
     hosts_[host].set_pipe(c, index);
     hosts_[remote].set_pipe(*accepted, index);
     hosts_[host].engine->on_connected(c, sim_.now());
@@ -318,7 +329,7 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     net_.send(p.channel[from], 0, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
     return;
   }
-  batch_.emplace_back(index, 1 - from, std::move(what));
+  batch_.emplace_back(index, p.generation, 1 - from, std::move(what));
 }
 
 // BEP 3: a choke discards the requests not served yet; over TCP, only the 16 KiB block on its
@@ -346,7 +357,8 @@ void FlowSwarm::cut_piece(Pipe& p, int from) {
 void FlowSwarm::flush_batch() {
   if (batch_.empty()) return;
   sim_.schedule_in(point_.latency, [this, batch = std::move(batch_)] {
-    for (const Delivery& d : batch) deliver(d.pipe, d.to_side, d.what);
+    for (const Delivery& d : batch)
+      if (pipes_[d.pipe].generation == d.generation) deliver(d.pipe, d.to_side, d.what);
   });
   batch_.clear();
 }
@@ -367,16 +379,19 @@ void FlowSwarm::close(std::uint32_t host, ConnectionId c) {
   const std::uint32_t index = hosts_[host].pipe_of(c);
   if (index == NoPipe) return;
   Pipe& p = pipes_[index];
-  hosts_[host].pipes[c] = NoPipe;
-  if (!p.open) return;
-  p.open = false;
   for (flow::ChannelId ch : p.channel)
-    if (ch != NoChannel) net_.close(ch);
+    if (ch != NoChannel) net_.close(ch);  // and with them the pieces on their way
   const int side = side_of(p, host, c);
   const std::uint32_t remote = p.host[1 - side];
   const ConnectionId remote_c = p.connection[1 - side];
+  // Both ends at once: what the remote sends before it learns of the close goes nowhere, as
+  // it would on a closed TCP connection, and the pipe is free for the next connection.
+  hosts_[host].set_pipe(c, NoPipe);
+  hosts_[remote].set_pipe(remote_c, NoPipe);
+  p.open = false;
+  ++p.generation;
+  free_pipes_.push_back(index);
   sim_.schedule_in(point_.latency, [this, remote, remote_c] {
-    hosts_[remote].set_pipe(remote_c, NoPipe);
     hosts_[remote].engine->on_closed(remote_c, sim_.now());
     drain(remote);
   });
