@@ -309,6 +309,7 @@ void PeerEngine::finish_piece(std::uint32_t piece, ConnectionId from, Time now) 
   picker_.piece_verified(piece);
   event(PeerEventKind::PieceVerified, from, {}, piece);
   // BEP 3: announce the piece to every peer, and lose interest in those left with nothing for us.
+  outgoing_.reserve(outgoing_.size() + connections_.size());  // room for a Have each, at once
   for (Connection& c : connections_) {
     const ConnectionId id = c.id;
     if (c.stage != Stage::Active) continue;
