@@ -38,11 +38,15 @@ std::uint64_t ordered_bits(double rate) {
 // number, and only the first `first` are put in order: a round needs the best few, and the
 // order of the rest only when it draws an optimistic peer among them (rank_rest). A swarm's
 // peers rank dozens of connections every 10 s; this was a tenth of a flow-level run.
-void Choker::rank(const std::vector<ChokeCandidate>& candidates, std::size_t first) {
-  const auto n = static_cast<std::uint32_t>(candidates.size());
+void Choker::shuffle(std::size_t n) {
   shuffled_.resize(n);
   for (std::uint32_t i = 0; i < n; ++i) shuffled_[i] = i;
   for (std::size_t i = n; i > 1; --i) std::swap(shuffled_[i - 1], shuffled_[random_.uniform_int(0, i - 1)]);
+}
+
+void Choker::rank(const std::vector<ChokeCandidate>& candidates, std::size_t first) {
+  const auto n = static_cast<std::uint32_t>(candidates.size());
+  shuffle(n);
   order_.resize(n);
   for (std::uint32_t place = 0; place < n; ++place) {
     const ChokeCandidate& c = candidates[shuffled_[place]];
@@ -108,6 +112,12 @@ std::vector<ConnectionId> Choker::rechoke(std::vector<ChokeCandidate> candidates
 
 std::vector<ConnectionId> Choker::fill_free_slots(std::vector<ChokeCandidate> candidates, Time now) {
   std::erase_if(candidates, [&](const ChokeCandidate& c) { return !c.interested || is_unchoked(c.connection); });
+  if (!has_free_slot()) {
+    // Nothing to fill (most calls, in a busy swarm). The shuffle still draws, so that every
+    // later draw, and with it every optimistic choice, is the one it always was.
+    shuffle(candidates.size());
+    return {};
+  }
   rank(candidates, slots_ > regular_.size() ? slots_ - regular_.size() : 0);
   std::vector<ConnectionId> added;
   std::size_t next = 0;

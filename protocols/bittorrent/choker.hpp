@@ -35,6 +35,8 @@ class Choker {
   void forget(ConnectionId connection);
 
   bool is_unchoked(ConnectionId connection) const;
+  // Whether fill_free_slots can unchoke anyone; when it cannot, it reads no rates.
+  bool has_free_slot() const { return regular_.size() < slots_ || !optimistic_; }
   const std::vector<ConnectionId>& regular() const { return regular_; }
   std::optional<ConnectionId> optimistic() const { return optimistic_; }
 
@@ -42,6 +44,7 @@ class Choker {
   // Best rate first; equal rates in random order, so ties do not always favour the same peer.
   // Afterwards ranked(i) is the i-th candidate for i < `first`; rank_rest orders the others.
   void rank(const std::vector<ChokeCandidate>& candidates, std::size_t first);
+  void shuffle(std::size_t n);  // shuffled_: 0..n-1 in random order
   void rank_rest(std::size_t from);
   std::size_t ranked(std::size_t i) const { return shuffled_[place_of(order_[i])]; }
   std::optional<ConnectionId> draw_optimistic(const std::vector<ChokeCandidate>& pool);

@@ -247,7 +247,7 @@ void PeerEngine::leave(Time now) {
 
 // ---------------------------------------------------------------- choking
 
-std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
+std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now, bool rates) const {
   std::vector<ChokeCandidate> out;
   out.reserve(connections_.size());
   const RateMeter::Clock clock(now, config_.rate_window);
@@ -259,7 +259,9 @@ std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now) const {
     k.interested = c.peer_interested;
     // Cohen 2003 3.1/3.4: a leecher rewards who gives it the most; a seed, having nothing to
     // get, prefers the peers it uploads to fastest (the original client's rule).
-    if (!complete())
+    if (!rates)
+      k.rate = 0;
+    else if (!complete())
       k.rate = c.down.rate(clock, c.since);
     else if (config_.seed_round_robin)
       k.rate = -static_cast<double>(round_robin_standing(c));  // the least served rank first
@@ -289,7 +291,7 @@ void PeerEngine::rechoke(Time now) {
 // Between rounds a free slot goes to an interested peer at once, so a seed starts serving its
 // first peers without waiting up to a whole rechoke interval.
 void PeerEngine::fill_free_slots(Time now) {
-  const std::vector<ConnectionId> added = choker_.fill_free_slots(choke_candidates(now), now);
+  const std::vector<ConnectionId> added = choker_.fill_free_slots(choke_candidates(now, choker_.has_free_slot()), now);
   if (added.empty()) return;
   for (ConnectionId id : added) {
     if (Connection* c = find(id)) set_choking(id, *c, false, now);

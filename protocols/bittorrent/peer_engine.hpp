@@ -245,7 +245,7 @@ class PeerEngine {
   void finish_piece(std::uint32_t piece, ConnectionId from, Time now);
   void on_complete(Time now);
   // choking
-  std::vector<ChokeCandidate> choke_candidates(Time now) const;
+  std::vector<ChokeCandidate> choke_candidates(Time now, bool rates = true) const;  // rates: else 0
   std::uint64_t round_robin_standing(const Connection& c) const;
   void rechoke(Time now);
   void apply_unchoked(const std::vector<ConnectionId>& unchoked, Time now);
