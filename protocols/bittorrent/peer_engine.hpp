@@ -96,6 +96,7 @@ struct Dial {
 struct Outgoing {
   ConnectionId connection = 0;
   std::variant<Handshake, Message> what;
+  friend bool operator==(const Outgoing&, const Outgoing&) = default;
 };
 
 // One connection as reports and the desktop view show it.

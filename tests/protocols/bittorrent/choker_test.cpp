@@ -83,6 +83,22 @@ TEST_CASE("choker fills free slots between rounds, then the optimistic one") {
   CHECK_FALSE(choker.optimistic());
 }
 
+TEST_CASE("choker ranks negative rates last and ties -0.0 with 0.0") {
+  // A seed's round robin ranks peers by minus what they were served: -0.0 for one served
+  // nothing, which must tie with a leecher-style 0.0 and not rank below it.
+  std::set<ConnectionId> second;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    Choker choker(2, seconds(30), seed);
+    choker.rechoke({{1, true, -5.0, false}, {2, true, -0.0, false}, {3, true, 0.0, false}, {4, true, 3.0, false}},
+                   Time{});
+    REQUIRE(choker.regular().size() == 2);
+    CHECK(choker.regular()[0] == 4);
+    CHECK(choker.regular()[1] != 1);
+    second.insert(choker.regular()[1]);
+  }
+  CHECK(second == std::set<ConnectionId>{2, 3});  // the tie goes either way
+}
+
 TEST_CASE("choker draws newcomers as optimistic three times as often as old peers") {
   int newcomer = 0;
   for (std::uint64_t seed = 0; seed < 400; ++seed) {

@@ -140,6 +140,25 @@ TEST_CASE("a seed unchokes an interested peer at once and answers its request wi
   CHECK(seed->uploaded() == BlockSize);
 }
 
+TEST_CASE("an engine reports only the event kinds its adapter asks for, and behaves the same") {
+  Fixture f;
+  PeerConfig quiet = f.config();
+  quiet.reported = event_bit(PeerEventKind::Completed);
+  auto all = f.engine(true);
+  auto few = f.engine(true, quiet);
+  for (PeerEngine* seed : {all.get(), few.get()}) {
+    seed->start(Time{});
+    const ConnectionId c = accept_peer(*seed, 2, Time{});
+    seed->on_message(c, simple(MessageType::Interested), Time{});
+  }
+  // The same messages out (handshake, bitfield, unchoke), but the quiet one built no events.
+  CHECK(all->take_outgoing() == few->take_outgoing());
+  const std::vector<PeerEvent> events = all->take_events();
+  CHECK(has_event(events, PeerEventKind::UnchokeRound));
+  CHECK(has_event(events, PeerEventKind::Interested));
+  CHECK(few->take_events().empty());
+}
+
 TEST_CASE("a leecher shows interest after a bitfield and keeps five requests outstanding once unchoked") {
   Fixture f;
   auto leecher = f.engine(false);
