@@ -31,6 +31,7 @@ enum class PeerEventKind {
 using PeerEventKinds = std::uint32_t;
 constexpr PeerEventKinds event_bit(PeerEventKind kind) { return PeerEventKinds{1} << static_cast<unsigned>(kind); }
 constexpr PeerEventKinds AllPeerEvents = ~PeerEventKinds{0};
+static_assert(static_cast<unsigned>(PeerEventKind::Left) < 32, "one bit per kind: Left is the last");
 
 struct PeerEvent {
   PeerEventKind kind = PeerEventKind::ProtocolError;
