@@ -214,7 +214,6 @@ void FlowSwarm::report_progress(std::uint32_t host) {
     if (index == NoPipe) return true;  // closed
     const Pipe& p = pipes_[index];
     const int from = 1 - side_of(p, host, connection);  // the side sending to this host
-    if (!p.open) return true;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
     if (sent > p.piece_base[from])
       h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
@@ -288,8 +287,7 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
 void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what) {
   const std::uint32_t index = hosts_[host].pipe_of(c);
   if (index == NoPipe) return;
-  Pipe& p = pipes_[index];
-  if (!p.open) return;
+  Pipe& p = pipes_[index];  // open: close() unmaps both ends at once
   const int from = side_of(p, host, c);
   const Message* m = std::get_if<Message>(&what);
   if (m && m->type == MessageType::Piece) {
@@ -307,11 +305,10 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
       pipe.piece_length[from] = 0;
       std::erase(hosts_[pipe.host[1 - from]].incoming, pipe.connection[1 - from]);
       const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
-      if (pipe.open) {
-        hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
-                                                      cut_to ? std::optional(cut_to) : std::nullopt);
-        drain(pipe.host[from]);
-      }
+      // Still open: closing a channel cancels what is on it. The sender's drain may close it.
+      hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
+                                                    cut_to ? std::optional(cut_to) : std::nullopt);
+      drain(pipe.host[from]);
       if (!cut_to) return deliver(index, 1 - from, what);
       Message part = std::get<Message>(what);
       part.length = cut_to;
@@ -365,7 +362,7 @@ void FlowSwarm::flush_batch() {
 
 void FlowSwarm::deliver(std::uint32_t index, int to_side, const std::variant<Handshake, Message>& what) {
   Pipe& p = pipes_[index];
-  if (!p.open) return;
+  if (!p.open) return;  // closed by the sender's drain just before (a piece's delivery)
   const std::uint32_t host = p.host[to_side];
   PeerEngine& e = *hosts_[host].engine;
   if (const auto* h = std::get_if<Handshake>(&what))

@@ -10,7 +10,7 @@ Choker::Choker(std::uint32_t slots, Duration optimistic_interval, std::uint64_t 
     : slots_(slots), optimistic_interval_(optimistic_interval), random_(random_seed, "bittorrent.choker") {}
 
 bool Choker::is_unchoked(ConnectionId connection) const {
-  return optimistic_ == connection || std::find(regular_.begin(), regular_.end(), connection) != regular_.end();
+  return optimistic_ == connection || is_regular(connection);
 }
 
 void Choker::forget(ConnectionId connection) {
@@ -50,9 +50,7 @@ void Choker::rank(const std::vector<ChokeCandidate>& candidates, std::size_t fir
   order_.resize(n);
   for (std::uint32_t place = 0; place < n; ++place) {
     const ChokeCandidate& c = candidates[shuffled_[place]];
-    const std::uint64_t standing = std::find(regular_.begin(), regular_.end(), c.connection) != regular_.end() ? 2
-                                   : optimistic_ == c.connection                                           ? 1
-                                                                                                           : 0;
+    const std::uint64_t standing = is_regular(c.connection) ? 2 : optimistic_ == c.connection ? 1 : 0;
     order_[place] = {ordered_bits(c.rate), standing << 32 | (UINT32_MAX - place)};
   }
   const auto middle = order_.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(first, n));
@@ -85,8 +83,7 @@ std::vector<ConnectionId> Choker::rechoke(std::vector<ChokeCandidate> candidates
   regular_.clear();
   for (std::size_t i = 0; i < candidates.size() && i < slots_; ++i) regular_.push_back(candidates[ranked(i)].connection);
 
-  const auto in_regular = [&](ConnectionId c) { return std::find(regular_.begin(), regular_.end(), c) != regular_.end(); };
-  const bool still_fits = optimistic_ && !in_regular(*optimistic_) &&
+  const bool still_fits = optimistic_ && !is_regular(*optimistic_) &&
                           std::any_of(candidates.begin(), candidates.end(),
                                       [&](const ChokeCandidate& c) { return c.connection == *optimistic_; });
   if (!still_fits || now >= rotate_at_) {
@@ -94,7 +91,7 @@ std::vector<ConnectionId> Choker::rechoke(std::vector<ChokeCandidate> candidates
     pool_.clear();
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const ChokeCandidate& c = candidates[ranked(i)];
-      if (!in_regular(c.connection) && c.connection != optimistic_) pool_.push_back(c);
+      if (!is_regular(c.connection) && c.connection != optimistic_) pool_.push_back(c);
     }
     if (std::optional<ConnectionId> chosen = draw_optimistic(pool_)) {
       optimistic_ = chosen;

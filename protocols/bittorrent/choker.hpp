@@ -4,6 +4,7 @@
 // times as likely. Anti-snubbing is left out.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -44,6 +45,9 @@ class Choker {
   // Best rate first; equal rates in random order, so ties do not always favour the same peer.
   // Afterwards ranked(i) is the i-th candidate for i < `first`; rank_rest orders the others.
   void rank(const std::vector<ChokeCandidate>& candidates, std::size_t first);
+  bool is_regular(ConnectionId connection) const {
+    return std::find(regular_.begin(), regular_.end(), connection) != regular_.end();
+  }
   void shuffle(std::size_t n);  // shuffled_: 0..n-1 in random order
   void rank_rest(std::size_t from);
   std::size_t ranked(std::size_t i) const { return shuffled_[place_of(order_[i])]; }

@@ -326,7 +326,7 @@ void PeerEngine::set_choking(ConnectionId id, Connection& c, bool choke, Time no
 void PeerEngine::report_unchoke_round(const char* why) {
   if (!unchoke_set_changed_) return;
   unchoke_set_changed_ = false;
-  if (!(config_.reported & event_bit(PeerEventKind::UnchokeRound))) return;  // spare the text
+  if (!reports(PeerEventKind::UnchokeRound)) return;  // spare the text
   std::string text = why;
   text += ": unchoked";
   const std::vector<ConnectionId>& regular = choker_.regular();
@@ -405,7 +405,7 @@ std::vector<Announce> PeerEngine::take_announces() { return std::exchange(announ
 std::vector<PeerEvent> PeerEngine::take_events() { return std::exchange(events_, {}); }
 
 void PeerEngine::event(PeerEventKind kind, ConnectionId connection, std::string text, std::uint32_t piece) {
-  if (!(config_.reported & event_bit(kind))) return;
+  if (!reports(kind)) return;
   if (events_.capacity() == 0) events_.reserve(4);  // see send()
   events_.push_back({kind, connection, piece, std::move(text)});
 }

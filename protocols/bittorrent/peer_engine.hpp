@@ -265,6 +265,7 @@ class PeerEngine {
   void leave(Time now);
   void announce(TrackerEvent event, Time now);
   void event(PeerEventKind kind, ConnectionId connection, std::string text = {}, std::uint32_t piece = 0);
+  bool reports(PeerEventKind kind) const { return (config_.reported & event_bit(kind)) != 0; }
   std::string_view bytes_of(std::uint32_t piece) const;
 
   // First and side by side, what every message and every drain reads: a swarm of thousands is
