@@ -77,8 +77,15 @@ std::optional<ConnectionId> Choker::draw_optimistic(const std::vector<ChokeCandi
   return std::nullopt;
 }
 
-std::vector<ConnectionId> Choker::rechoke(std::vector<ChokeCandidate> candidates, Time now) {
-  std::erase_if(candidates, [](const ChokeCandidate& c) { return !c.interested; });
+void Choker::keep_interested(const std::vector<ChokeCandidate>& candidates, bool choked_only) {
+  candidates_.clear();
+  for (const ChokeCandidate& c : candidates)
+    if (c.interested && !(choked_only && is_unchoked(c.connection))) candidates_.push_back(c);
+}
+
+const std::vector<ConnectionId>& Choker::rechoke(const std::vector<ChokeCandidate>& all, Time now) {
+  keep_interested(all, false);
+  const std::vector<ChokeCandidate>& candidates = candidates_;
   rank(candidates, slots_);
   regular_.clear();
   for (std::size_t i = 0; i < candidates.size() && i < slots_; ++i) regular_.push_back(candidates[ranked(i)].connection);
@@ -101,22 +108,25 @@ std::vector<ConnectionId> Choker::rechoke(std::vector<ChokeCandidate> candidates
     }
   }
 
-  std::vector<ConnectionId> unchoked = regular_;
+  std::vector<ConnectionId>& unchoked = result_;
+  unchoked.assign(regular_.begin(), regular_.end());
   if (optimistic_) unchoked.push_back(*optimistic_);
   std::sort(unchoked.begin(), unchoked.end());
   return unchoked;
 }
 
-std::vector<ConnectionId> Choker::fill_free_slots(std::vector<ChokeCandidate> candidates, Time now) {
-  std::erase_if(candidates, [&](const ChokeCandidate& c) { return !c.interested || is_unchoked(c.connection); });
+const std::vector<ConnectionId>& Choker::fill_free_slots(const std::vector<ChokeCandidate>& all, Time now) {
+  keep_interested(all, true);
+  const std::vector<ChokeCandidate>& candidates = candidates_;
+  std::vector<ConnectionId>& added = result_;
+  added.clear();
   if (!has_free_slot()) {
-    // Nothing to fill (most calls, in a busy swarm). The shuffle still draws, so that every
-    // later draw, and with it every optimistic choice, is the one it always was.
-    shuffle(candidates.size());
-    return {};
+    // Nothing to fill (most calls, in a busy swarm). The shuffle's draws are still made, so
+    // that every later draw, and with it every optimistic choice, is the one it always was.
+    for (std::size_t i = candidates.size(); i > 1; --i) random_.skip_uniform_int(0, i - 1);
+    return added;
   }
   rank(candidates, slots_ > regular_.size() ? slots_ - regular_.size() : 0);
-  std::vector<ConnectionId> added;
   std::size_t next = 0;
   for (; next < candidates.size() && regular_.size() < slots_; ++next) {
     regular_.push_back(candidates[ranked(next)].connection);

@@ -28,11 +28,14 @@ class Choker {
 
   // A rechoke round: the connections to leave unchoked, in increasing order. The optimistic
   // peer keeps its place until the interval since it was chosen has passed; it is replaced at
-  // once if it left, lost interest or earned a regular slot.
-  std::vector<ConnectionId> rechoke(std::vector<ChokeCandidate> candidates, Time now);
+  // once if it left, lost interest or earned a regular slot. The list returned (here and by
+  // fill_free_slots) is the choker's own, valid until its next call: a swarm's peers run a
+  // round every 10 s and a free-slot fill at every Interested, and a new list each time was
+  // an allocation each.
+  const std::vector<ConnectionId>& rechoke(const std::vector<ChokeCandidate>& candidates, Time now);
   // Between rounds: gives free regular slots (and a vacant optimistic one) to choked interested
   // candidates, best rate first. Returns the connections newly unchoked.
-  std::vector<ConnectionId> fill_free_slots(std::vector<ChokeCandidate> candidates, Time now);
+  const std::vector<ConnectionId>& fill_free_slots(const std::vector<ChokeCandidate>& candidates, Time now);
   void forget(ConnectionId connection);
 
   bool is_unchoked(ConnectionId connection) const;
@@ -49,6 +52,7 @@ class Choker {
     return std::find(regular_.begin(), regular_.end(), connection) != regular_.end();
   }
   void shuffle(std::size_t n);  // shuffled_: 0..n-1 in random order
+  void keep_interested(const std::vector<ChokeCandidate>& candidates, bool choked_only);  // into candidates_
   void rank_rest(std::size_t from);
   std::size_t ranked(std::size_t i) const { return shuffled_[place_of(order_[i])]; }
   std::optional<ConnectionId> draw_optimistic(const std::vector<ChokeCandidate>& pool);
@@ -63,10 +67,13 @@ class Choker {
     }
   };
   static std::uint32_t place_of(const Key& k) { return UINT32_MAX - static_cast<std::uint32_t>(k.standing_place); }
-  // rank()'s scratch, kept between rounds: candidate indices in shuffled order, and the keys.
+  // Scratch kept between rounds: the interested candidates, rank()'s candidate indices in
+  // shuffled order and keys, the optimistic draw's pool, and the list a call returns.
+  std::vector<ChokeCandidate> candidates_;
   std::vector<std::uint32_t> shuffled_;
   std::vector<Key> order_;
   std::vector<ChokeCandidate> pool_;
+  std::vector<ConnectionId> result_;
 
   std::uint32_t slots_;
   Duration optimistic_interval_;

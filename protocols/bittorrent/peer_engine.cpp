@@ -247,9 +247,9 @@ void PeerEngine::leave(Time now) {
 
 // ---------------------------------------------------------------- choking
 
-std::vector<ChokeCandidate> PeerEngine::choke_candidates(Time now, bool rates) const {
-  std::vector<ChokeCandidate> out;
-  out.reserve(connections_.size());
+const std::vector<ChokeCandidate>& PeerEngine::choke_candidates(Time now, bool rates) {
+  std::vector<ChokeCandidate>& out = candidates_;
+  out.clear();
   const RateMeter::Clock clock(now, config_.rate_window);
   for (const Connection& c : connections_) {
     // The choker takes only interested peers: the others' rates are not worth measuring.
@@ -291,7 +291,7 @@ void PeerEngine::rechoke(Time now) {
 // Between rounds a free slot goes to an interested peer at once, so a seed starts serving its
 // first peers without waiting up to a whole rechoke interval.
 void PeerEngine::fill_free_slots(Time now) {
-  const std::vector<ConnectionId> added = choker_.fill_free_slots(choke_candidates(now, choker_.has_free_slot()), now);
+  const std::vector<ConnectionId>& added = choker_.fill_free_slots(choke_candidates(now, choker_.has_free_slot()), now);
   if (added.empty()) return;
   for (ConnectionId id : added) {
     if (Connection* c = find(id)) set_choking(id, *c, false, now);

@@ -13,6 +13,8 @@ PiecePicker::PiecePicker(const TorrentInfo& torrent, std::uint32_t block_size, b
       availability_(torrent.piece_count(), 0),
       state_(torrent.piece_count(), seed ? Have : Missing),
       missing_(torrent.piece_count(), !seed),
+      in_progress_(torrent.piece_count()),
+      slot_(torrent.piece_count(), 0),
       random_(random_seed, "bittorrent.piece-picker") {
   if (seed) return;
   for (std::uint32_t p = 0; p < have_.size(); ++p) {
@@ -59,7 +61,15 @@ BlockRef PiecePicker::rest_of(std::uint32_t piece, const Started& started, std::
 PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
   state_[piece] = InProgress;
   missing_.reset(piece);
-  Started& started = started_[piece];
+  in_progress_.set(piece);
+  if (free_slots_.empty()) {
+    slot_[piece] = static_cast<std::uint32_t>(started_.size());
+    started_.emplace_back();
+  } else {
+    slot_[piece] = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Started& started = started_[slot_[piece]];
   started.blocks.assign(blocks_in(piece), 0);
   started.received = 0;
   started.arrived.clear();
@@ -140,26 +150,28 @@ bool PiecePicker::new_piece(const Bitfield& pieces, std::uint32_t& chosen) {
 
 void PiecePicker::pick(const Bitfield& pieces, std::uint32_t count, bool end_game, std::vector<BlockRef>& out) {
   std::uint32_t added = 0;
+  if (count == 0) return;
   // Cohen 2003 2.3 strict priority: finish what is started, so whole pieces become tradeable.
-  for (auto& [piece, started] : started_) {
-    if (added == count) return;
-    if (pieces.test(piece)) added += take_free(piece, started, count - added, out);
-  }
+  for_each_started(pieces, [&](std::uint32_t piece, Started& started) {
+    added += take_free(piece, started, count - added, out);
+    return added < count;
+  });
   std::uint32_t chosen = 0;
   while (added < count && new_piece(pieces, chosen)) added += take_free(chosen, start(chosen), count - added, out);
-  for (auto& [piece, started] : started_) {
-    if (added == count) return;
-    if (pieces.test(piece)) added += take_deferred(piece, started, count - added, out);
-  }
-  if (!end_game || free_blocks_ != 0) return;
+  if (added == count) return;
+  for_each_started(pieces, [&](std::uint32_t piece, Started& started) {
+    added += take_deferred(piece, started, count - added, out);
+    return added < count;
+  });
+  if (added == count || !end_game || free_blocks_ != 0) return;
   if (end_game_when_idle_) {
     if (out.empty()) take_least_asked(pieces, UINT32_MAX, out);
     return;
   }
-  for (auto& [piece, started] : started_) {
-    if (added == count) return;
-    if (pieces.test(piece)) added += take_duplicates(piece, started, count - added, out);
-  }
+  for_each_started(pieces, [&](std::uint32_t piece, Started& started) {
+    added += take_duplicates(piece, started, count - added, out);
+    return added < count;
+  });
 }
 
 // The block asked of the fewest connections (within the allowed copies) among `piece`'s, or
@@ -178,11 +190,12 @@ void PiecePicker::take_least_asked(const Bitfield& pieces, std::uint32_t piece, 
     }
   };
   if (piece != UINT32_MAX) {
-    auto it = started_.find(piece);
-    if (it != started_.end()) consider(piece, it->second);
+    if (state_[piece] == InProgress) consider(piece, started(piece));
   } else {
-    for (auto& [p, started] : started_)
-      if (pieces.test(p)) consider(p, started);
+    for_each_started(pieces, [&](std::uint32_t p, Started& started) {
+      consider(p, started);
+      return true;
+    });
   }
   if (best == nullptr) return;
   ++*best;
@@ -191,7 +204,7 @@ void PiecePicker::take_least_asked(const Bitfield& pieces, std::uint32_t piece, 
 
 void PiecePicker::pick_in(std::uint32_t piece, std::uint32_t count, bool end_game, std::vector<BlockRef>& out) {
   if (piece >= state_.size() || state_[piece] == Have || count == 0) return;
-  Started& started = state_[piece] == Missing ? start(piece) : started_[piece];
+  Started& started = state_[piece] == Missing ? start(piece) : this->started(piece);
   std::uint32_t added = take_free(piece, started, count, out);
   added += take_deferred(piece, started, count - added, out);
   if (!end_game || free_blocks_ != 0) return;
@@ -200,11 +213,11 @@ void PiecePicker::pick_in(std::uint32_t piece, std::uint32_t count, bool end_gam
 }
 
 void PiecePicker::drop_request(const BlockRef& block, bool may_still_arrive) {
-  auto it = started_.find(block.piece);
-  if (it == started_.end()) return;
+  if (block.piece >= state_.size() || state_[block.piece] != InProgress) return;
+  Started& started = this->started(block.piece);
   const std::uint32_t index = block.begin / block_size_;
-  if (index >= it->second.blocks.size()) return;
-  std::uint8_t& asked = it->second.blocks[index];
+  if (index >= started.blocks.size()) return;
+  std::uint8_t& asked = started.blocks[index];
   if (asked == 0 || asked >= Deferred) return;
   if (--asked != 0) return;
   asked = may_still_arrive ? Deferred : 0;
@@ -220,7 +233,7 @@ PiecePicker::Receipt PiecePicker::receive(const BlockRef& block) {
   const std::uint64_t end = std::uint64_t{block.begin} + block.length;
   if (end > std::uint64_t{whole.begin} + whole.length) return receipt;  // spills into the next block
   // A block nobody asked for (its request was dropped on a choke) is still new: keep it.
-  Started& started = state_[block.piece] == Missing ? start(block.piece) : started_[block.piece];
+  Started& started = state_[block.piece] == Missing ? start(block.piece) : this->started(block.piece);
   std::uint8_t& asked = started.blocks[index];
   if (asked == Received) return receipt;
   // The bytes not in yet are [first, the block's end); a part must reach into them, leaving
@@ -247,17 +260,19 @@ void PiecePicker::piece_verified(std::uint32_t piece) {
   missing_.reset(piece);
   have_.set(piece);
   missing_bytes_ -= piece_size(piece);
-  started_.erase(piece);
+  if (!in_progress_.test(piece)) return;  // never started
+  in_progress_.reset(piece);
+  free_slots_.push_back(slot_[piece]);
 }
 
 void PiecePicker::piece_failed(std::uint32_t piece) {
-  auto it = started_.find(piece);
-  if (it == started_.end()) return;
+  if (piece >= state_.size() || state_[piece] != InProgress) return;
+  Started& started = this->started(piece);
   // The piece was complete, so every block is Received: all of them are free again.
-  for (std::uint8_t& asked : it->second.blocks) asked = 0;
-  free_blocks_ += it->second.blocks.size();
-  it->second.received = 0;
-  it->second.arrived.clear();
+  for (std::uint8_t& asked : started.blocks) asked = 0;
+  free_blocks_ += started.blocks.size();
+  started.received = 0;
+  started.arrived.clear();
 }
 
 }  // namespace wiresim::bittorrent

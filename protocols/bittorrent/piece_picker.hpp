@@ -5,8 +5,10 @@
 // Bytes are not kept here; blocks are counted by position only.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
-#include <map>
+#include <span>
 #include <vector>
 
 #include "protocols/bittorrent/bitfield.hpp"
@@ -101,6 +103,12 @@ class PiecePicker {
   BlockRef block_at(std::uint32_t piece, std::uint32_t index) const;
   BlockRef rest_of(std::uint32_t piece, const Started& started, std::uint32_t index) const;  // what is not in yet
   Started& start(std::uint32_t piece);
+  // The started piece's state; only for a piece in state InProgress.
+  Started& started(std::uint32_t piece) { return started_[slot_[piece]]; }
+  // Calls f(piece, started) for every started piece that `pieces` has, in increasing order,
+  // while f returns true. A byte of both bitfields at a time, as new_piece does.
+  template <class F>
+  void for_each_started(const Bitfield& pieces, F f);
   // Blocks of `piece` in `state` (free or deferred) into `out`, up to `count`, now asked of one
   // connection; returns how many were added. take_free and take_deferred name the two states.
   std::uint32_t take_in_state(std::uint32_t piece, Started& started, std::uint8_t state, std::uint32_t count,
@@ -120,12 +128,36 @@ class PiecePicker {
   std::vector<std::uint32_t> availability_;
   std::vector<std::uint8_t> state_;        // PieceState per piece
   Bitfield missing_;                       // the pieces in state Missing, for new_piece's byte-wise search
-  std::map<std::uint32_t, Started> started_;
+  // The pieces in state InProgress, each with its Started at started_[slot_[piece]]; a
+  // verified piece's slot is used again. pick() walks them for every request it makes: as a
+  // bitfield ANDed with the peer's a byte at a time, that walk is a few words, where a
+  // std::map's was a pointer chase per started piece (a flow-level swarm keeps dozens
+  // started, every piece cut short by a choke among them).
+  Bitfield in_progress_;
+  std::vector<std::uint32_t> slot_;
+  std::vector<Started> started_;
+  std::vector<std::uint32_t> free_slots_;
   std::uint32_t end_game_copies_ = 0;
   bool end_game_when_idle_ = false;
   std::uint64_t free_blocks_ = 0;          // blocks of missing pieces nobody is asked for (deferred too)
   std::vector<std::uint32_t> tied_;        // new_piece()'s scratch: the candidates of the best rank
   Random random_;
 };
+
+template <class F>
+void PiecePicker::for_each_started(const Bitfield& pieces, F f) {
+  const std::span<const std::uint8_t> theirs = pieces.bytes();
+  const std::span<const std::uint8_t> ours = in_progress_.bytes();
+  const std::size_t bytes = std::min(theirs.size(), ours.size());
+  for (std::size_t i = 0; i < bytes; ++i) {
+    auto both = static_cast<std::uint8_t>(theirs[i] & ours[i]);
+    while (both != 0) {
+      const int bit = std::countl_zero(both);
+      both &= static_cast<std::uint8_t>(~(0x80u >> bit));
+      const auto piece = static_cast<std::uint32_t>(i * 8 + bit);
+      if (!f(piece, started(piece))) return;
+    }
+  }
+}
 
 }  // namespace wiresim::bittorrent

@@ -38,14 +38,25 @@ std::uint64_t Random::next_u64() {
 
 double Random::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
+// Rejection sampling keeps every value equally likely: a draw at or above the largest multiple
+// of `span` is drawn again. That multiple exceeds UINT64_MAX - span, so a draw up to there is
+// kept without working it out: one 64-bit division less, nearly always, and the same draws.
+std::uint64_t Random::draw_for(std::uint64_t span) {
+  for (;;) {
+    const std::uint64_t r = next_u64();
+    if (r <= UINT64_MAX - span || r < UINT64_MAX - UINT64_MAX % span) return r;
+  }
+}
+
 std::uint64_t Random::uniform_int(std::uint64_t lo, std::uint64_t hi) {
   const std::uint64_t span = hi - lo + 1;
   if (span == 0) return next_u64();  // the full 64-bit range
-  // Rejection sampling keeps every value equally likely.
-  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % span;
-  std::uint64_t r;
-  do r = next_u64(); while (r >= limit);
-  return lo + r % span;
+  return lo + draw_for(span) % span;
+}
+
+void Random::skip_uniform_int(std::uint64_t lo, std::uint64_t hi) {
+  const std::uint64_t span = hi - lo + 1;
+  span == 0 ? next_u64() : draw_for(span);
 }
 
 bool Random::bernoulli(double p) { return p > 0 && uniform() < p; }

@@ -17,10 +17,14 @@ class Random {
   std::uint64_t next_u64();
   double uniform();                                        // [0, 1)
   std::uint64_t uniform_int(std::uint64_t lo, std::uint64_t hi);  // [lo, hi]
+  // Moves the stream on exactly as uniform_int(lo, hi) would, without working out the value.
+  void skip_uniform_int(std::uint64_t lo, std::uint64_t hi);
   bool bernoulli(double p);
   double exponential(double mean);
 
  private:
+  std::uint64_t draw_for(std::uint64_t span);  // uniform_int's accepted draw, before `% span`
+
   std::uint64_t s_[4];
 };
 

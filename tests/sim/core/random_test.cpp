@@ -41,3 +41,29 @@ TEST_CASE("distributions stay in range and have plausible means") {
   CHECK(hits / 100'000.0 == doctest::Approx(0.25).epsilon(0.03));
   CHECK_FALSE(r.bernoulli(0.0));
 }
+
+// The rejection sampling as first written, with the division every time: the shortcut that
+// keeps most draws without it must accept and reject exactly the same ones.
+static std::uint64_t reference_uniform_int(Random& r, std::uint64_t lo, std::uint64_t hi) {
+  const std::uint64_t span = hi - lo + 1;
+  if (span == 0) return r.next_u64();
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % span;
+  std::uint64_t x;
+  do x = r.next_u64(); while (x >= limit);
+  return lo + x % span;
+}
+
+TEST_CASE("uniform_int draws what plain rejection sampling draws, and skip_uniform_int moves the stream as it does") {
+  // Small spans, and spans just above 2^63, where nearly half the draws are rejected.
+  const std::uint64_t his[] = {0, 1, 2, 6, 447, 1'000'000, (1ull << 63), (1ull << 63) + 12345, UINT64_MAX - 1, UINT64_MAX};
+  Random a(5, "uniform"), b(5, "uniform"), c(5, "uniform");
+  for (int round = 0; round < 2'000; ++round) {
+    for (std::uint64_t hi : his) {
+      REQUIRE(a.uniform_int(0, hi) == reference_uniform_int(b, 0, hi));
+      c.skip_uniform_int(0, hi);
+    }
+    REQUIRE(a.uniform_int(10, 20) == reference_uniform_int(b, 10, 20));
+    c.skip_uniform_int(10, 20);
+  }
+  CHECK(a.next_u64() == c.next_u64());
+}
