@@ -320,7 +320,9 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   // TCP keeps a connection's messages in order: a Choke (or the Unchoke after it) arrives after
   // the pieces sent before it, so the peer it chokes can tell that nothing more is coming. As an
   // empty message on the piece channel it waits for those pieces, then takes only the latency.
-  if (m && (m->type == MessageType::Choke || m->type == MessageType::Unchoke) && p.channel[from] != NoChannel) {
+  // With nothing on the channel it would take just the latency: the batch carries it then.
+  if (m && (m->type == MessageType::Choke || m->type == MessageType::Unchoke) && p.channel[from] != NoChannel &&
+      net_.has_messages(p.channel[from])) {
     flush_batch();
     if (m->type == MessageType::Choke && p.piece_length[from] != 0) cut_piece(p, from);
     net_.send(p.channel[from], 0, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });

@@ -26,6 +26,10 @@ PeerEngine::PeerEngine(std::shared_ptr<const TorrentInfo> torrent, PeerId self, 
   if (carries_ && !seed) data_.assign(torrent_->length, '\0');
   picker_.set_end_game_copies(config_.end_game_copies);
   picker_.set_end_game_when_idle(config_.end_game_when_idle);
+  complete_ = picker_.complete();
+  seed_seeks_peers_ = config_.seed_seeks_peers;
+  wanted_connections_ = config_.wanted_connections;
+  early_announce_ = config_.early_announce;
 }
 
 // ---------------------------------------------------------------- tracker
@@ -52,6 +56,7 @@ void PeerEngine::announce(TrackerEvent event, Time now) {
   a.left = picker_.bytes_missing();
   a.numwant = event == TrackerEvent::Stopped ? 0 : config_.max_connections;
   announces_.push_back(a);
+  other_output_ = true;
   last_announce_ = now;
   next_announce_ = now + announce_interval_;
 }
@@ -71,8 +76,18 @@ void PeerEngine::on_announce_response(std::vector<PeerAddress> peers, Duration i
     c.address = address;
     c.outgoing = true;
     c.since = now;
-    dials_.push_back({id, address});
+    dial(id, address);
   }
+}
+
+void PeerEngine::dial(ConnectionId id, PeerAddress address) {
+  dials_.push_back({id, address});
+  other_output_ = true;
+}
+
+void PeerEngine::closed_by_us(ConnectionId id) {
+  closes_.push_back(id);
+  other_output_ = true;
 }
 
 void PeerEngine::on_announce_failed(Time now) {
@@ -94,7 +109,7 @@ void PeerEngine::on_connected(ConnectionId id, Time now) {
   Connection* found = find(id);
   if (!found || found->stage != Stage::Dialing) {
     // We gave up on this dial (we left, or closed it) and the network finished it anyway.
-    if (!found) closes_.push_back(id);
+    if (!found) closed_by_us(id);
     return;
   }
   Connection& c = *found;
@@ -199,7 +214,7 @@ void PeerEngine::protocol_error(ConnectionId id, std::string text, Time now) {
 void PeerEngine::close(ConnectionId id, std::string reason, Time now) {
   if (!find(id)) return;
   event(PeerEventKind::Closed, id, std::move(reason));
-  closes_.push_back(id);
+  closed_by_us(id);
   forget(id, now);
 }
 
@@ -239,7 +254,7 @@ void PeerEngine::leave(Time now) {
   while (!connections_.empty()) {
     const ConnectionId id = connections_.front().id;
     event(PeerEventKind::Closed, id, "leaving the swarm");
-    closes_.push_back(id);
+    closed_by_us(id);
     forget(id, now);
   }
   event(PeerEventKind::Left, 0);
@@ -391,23 +406,41 @@ void PeerEngine::on_timer(Time now) {
 std::optional<Time> PeerEngine::wake_at() const {
   if (!started_ || left_) return std::nullopt;
   Time wake = std::min(next_rechoke_, next_announce_);
-  if (wants_peers() && connections_.size() < config_.wanted_connections)
-    wake = std::min(wake, last_announce_ + config_.early_announce);
+  if (wants_peers() && connections_.size() < wanted_connections_) wake = std::min(wake, last_announce_ + early_announce_);
   return wake;
 }
 
 // ---------------------------------------------------------------- output and state
 
 std::vector<Outgoing> PeerEngine::take_outgoing() { return std::exchange(outgoing_, {}); }
-std::vector<Dial> PeerEngine::take_dials() { return std::exchange(dials_, {}); }
-std::vector<ConnectionId> PeerEngine::take_closes() { return std::exchange(closes_, {}); }
-std::vector<Announce> PeerEngine::take_announces() { return std::exchange(announces_, {}); }
-std::vector<PeerEvent> PeerEngine::take_events() { return std::exchange(events_, {}); }
+
+// Each leaves other_output_ to the lists still holding something.
+std::vector<Dial> PeerEngine::take_dials() {
+  std::vector<Dial> out = std::exchange(dials_, {});
+  refresh_other_output();
+  return out;
+}
+std::vector<ConnectionId> PeerEngine::take_closes() {
+  std::vector<ConnectionId> out = std::exchange(closes_, {});
+  refresh_other_output();
+  return out;
+}
+std::vector<Announce> PeerEngine::take_announces() {
+  std::vector<Announce> out = std::exchange(announces_, {});
+  refresh_other_output();
+  return out;
+}
+std::vector<PeerEvent> PeerEngine::take_events() {
+  std::vector<PeerEvent> out = std::exchange(events_, {});
+  refresh_other_output();
+  return out;
+}
 
 void PeerEngine::event(PeerEventKind kind, ConnectionId connection, std::string text, std::uint32_t piece) {
   if (!reports(kind)) return;
   if (events_.capacity() == 0) events_.reserve(4);  // see send()
   events_.push_back({kind, connection, piece, std::move(text)});
+  other_output_ = true;
 }
 
 std::string_view PeerEngine::bytes_of(std::uint32_t piece) const {

@@ -119,7 +119,7 @@ struct ConnectionInfo {
   std::uint32_t requests_in = 0;   // its requests waiting for an answer (pacing only)
 };
 
-class PeerEngine {
+class alignas(64) PeerEngine {
  public:
   // `content`: the whole file when this run carries bytes (nullptr, or a string of another
   // size, when it only counts them). A seed serves from it; a leecher only takes it as the
@@ -157,15 +157,13 @@ class PeerEngine {
   std::vector<PeerEvent> take_events();
   std::optional<Time> wake_at() const;
   // Something waits in one of the take_* lists (an adapter loops until this is false).
-  bool has_output() const {
-    return !outgoing_.empty() || !dials_.empty() || !closes_.empty() || !announces_.empty() || !events_.empty();
-  }
+  bool has_output() const { return !outgoing_.empty() || other_output_; }
 
   const TorrentInfo& torrent() const { return *torrent_; }
   const PeerId& peer_id() const { return self_; }
   PeerAddress address() const { return self_address_; }
   const Bitfield& have() const { return picker_.have(); }
-  bool complete() const { return picker_.complete(); }
+  bool complete() const { return complete_; }
   std::optional<Time> completed_at() const { return completed_at_; }  // a leecher's; nullopt for a seed
   bool has_left() const { return left_; }
   bool in_end_game() const { return end_game_; }
@@ -258,7 +256,7 @@ class PeerEngine {
   void turn_over(Time now);
   // connections
   bool known(PeerAddress address) const;
-  bool wants_peers() const { return !complete() || config_.seed_seeks_peers; }
+  bool wants_peers() const { return !complete() || seed_seeks_peers_; }
   void drop_seed(ConnectionId id, Time now);
   void handshake_done(ConnectionId id, Connection& c, Time now);
   void protocol_error(ConnectionId id, std::string text, Time now);
@@ -267,21 +265,35 @@ class PeerEngine {
   void leave(Time now);
   void announce(TrackerEvent event, Time now);
   void event(PeerEventKind kind, ConnectionId connection, std::string text = {}, std::uint32_t piece = 0);
+  void dial(ConnectionId id, PeerAddress address);
+  void closed_by_us(ConnectionId id);  // the adapter is told to close it: take_closes()
+  void refresh_other_output() {
+    other_output_ = !dials_.empty() || !closes_.empty() || !announces_.empty() || !events_.empty();
+  }
   bool reports(PeerEventKind kind) const { return (config_.reported & event_bit(kind)) != 0; }
   std::string_view bytes_of(std::uint32_t piece) const;
 
-  // First and side by side, what every message and every drain reads: a swarm of thousands is
-  // bound by memory, and these were spread over nine of the engine's cache lines.
+  // First, in the engine's first two cache lines, what every message, every drain
+  // (has_output) and every wake_at reads: a swarm of thousands is bound by memory, and a Have
+  // that asks for no answer used to touch six of the engine's lines.
+  // line 0
   std::vector<Connection> connections_;
   std::vector<std::uint32_t> by_id_;  // id -> index in connections_; NoIndex once closed
   bool started_ = false;
   bool left_ = false;
   bool end_game_ = false;
   bool unchoke_set_changed_ = false;  // since the last UnchokeRound event
+  bool complete_ = false;             // picker_.complete(), kept here
+  bool other_output_ = false;         // dials_, closes_, announces_ or events_ is not empty
+  bool seed_seeks_peers_ = false;     // config_'s, kept here for wake_at
+  std::uint32_t wanted_connections_ = 0;  // config_'s, kept here for wake_at
+  // line 1
+  std::vector<Outgoing> outgoing_;
   Time next_rechoke_{};
   Time next_announce_{};
   Time last_announce_{};
-  std::vector<Outgoing> outgoing_;
+  Duration early_announce_{};  // config_'s, kept here for wake_at
+  // the rest
   std::vector<Dial> dials_;
   std::vector<ConnectionId> closes_;
   std::vector<Announce> announces_;

@@ -307,6 +307,7 @@ void PeerEngine::finish_piece(std::uint32_t piece, ConnectionId from, Time now) 
     return fill_all(now);
   }
   picker_.piece_verified(piece);
+  complete_ = picker_.complete();
   event(PeerEventKind::PieceVerified, from, {}, piece);
   // BEP 3: announce the piece to every peer, and lose interest in those left with nothing for us.
   outgoing_.reserve(outgoing_.size() + connections_.size());  // room for a Have each, at once

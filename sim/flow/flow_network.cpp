@@ -332,6 +332,10 @@ bool FlowNetwork::is_active(ChannelId channel) const {
   return impl_->valid(channel) && impl_->channels[channel].active;
 }
 
+bool FlowNetwork::has_messages(ChannelId channel) const {
+  return impl_->valid(channel) && impl_->channels[channel].first != detail::NoMessage;
+}
+
 double FlowNetwork::rate(ChannelId channel) const {
   // An idle channel holding its share until the next reallocation sends nothing.
   return impl_->valid(channel) && impl_->channels[channel].active ? impl_->channels[channel].rate : 0.0;

@@ -97,6 +97,9 @@ class FlowNetwork {
 
   bool is_open(ChannelId channel) const;
   bool is_active(ChannelId channel) const;               // has bytes queued: takes a share
+  // Has a message queued, being sent, or sent and not arrived yet. Without one, an empty
+  // message sent now arrives after just the latency, behind nothing.
+  bool has_messages(ChannelId channel) const;
   double rate(ChannelId channel) const;                  // bits per second now; 0 when idle
   std::uint64_t queued_bytes(ChannelId channel) const;   // not yet fully sent, as of now
   std::uint64_t sent_bytes(ChannelId channel) const;     // fully sent since open, as of now

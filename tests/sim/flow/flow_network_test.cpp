@@ -195,6 +195,24 @@ TEST_CASE("an empty message takes only the latency, behind the messages before i
   CHECK(arrivals[2] == std::pair{2, Time{11'000'000}});
 }
 
+TEST_CASE("a channel has messages from the send until the last one arrives") {
+  Simulator sim(1);
+  FlowNetwork net(sim);
+  const ChannelId ch = net.open({{net.add_resource(8 * Mbps, "up")}}, milliseconds(10));
+  CHECK_FALSE(net.has_messages(ch));
+  bool arrived = false;
+  net.send(ch, 1000, [&] { arrived = true; });
+  CHECK(net.has_messages(ch));
+  sim.run_until(Time{5'000'000});  // its last bit left at 1 ms; it arrives at 11 ms
+  CHECK_FALSE(net.is_active(ch));
+  CHECK(net.has_messages(ch));
+  sim.run();
+  CHECK(arrived);
+  CHECK_FALSE(net.has_messages(ch));
+  net.close(ch);
+  CHECK_FALSE(net.has_messages(ch));
+}
+
 TEST_CASE("a message whose rate changes midway arrives when its remaining bits are sent at the new rate") {
   Simulator sim(1);
   FlowNetwork net(sim);
