@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -63,5 +65,37 @@ class Bitfield {
   std::array<std::uint8_t, InlinePieces / 8> inline_{};
   std::vector<std::uint8_t> heap_;  // beyond InlinePieces
 };
+
+// Calls f(piece) for every piece in both `a` and `b`, in increasing order, while f returns
+// true. Eight bytes at a time: a picker walks its started and its missing pieces against a
+// peer's on every request, and a byte or a piece at a time that was most of its work.
+template <class F>
+void for_each_in_both(const Bitfield& a, const Bitfield& b, F f) {
+  const std::span<const std::uint8_t> x = a.bytes(), y = b.bytes();
+  const std::size_t n = std::min(x.size(), y.size());
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t wx, wy;
+    std::memcpy(&wx, x.data() + i, 8);
+    std::memcpy(&wy, y.data() + i, 8);
+    std::uint64_t both = wx & wy;
+    if (both == 0) continue;
+    // Byte i's high bit, piece 8 i, becomes the word's top bit.
+    if constexpr (std::endian::native == std::endian::little) both = __builtin_bswap64(both);
+    while (both != 0) {
+      const int bit = std::countl_zero(both);
+      both &= ~(std::uint64_t{1} << (63 - bit));
+      if (!f(static_cast<std::uint32_t>(i * 8 + bit))) return;
+    }
+  }
+  for (; i < n; ++i) {
+    auto both = static_cast<std::uint8_t>(x[i] & y[i]);
+    while (both != 0) {
+      const int bit = std::countl_zero(both);
+      both &= static_cast<std::uint8_t>(~(0x80u >> bit));
+      if (!f(static_cast<std::uint32_t>(i * 8 + bit))) return;
+    }
+  }
+}
 
 }  // namespace wiresim::bittorrent

@@ -29,9 +29,8 @@ class Choker {
   // A rechoke round: the connections to leave unchoked, in increasing order. The optimistic
   // peer keeps its place until the interval since it was chosen has passed; it is replaced at
   // once if it left, lost interest or earned a regular slot. The list returned (here and by
-  // fill_free_slots) is the choker's own, valid until its next call: a swarm's peers run a
-  // round every 10 s and a free-slot fill at every Interested, and a new list each time was
-  // an allocation each.
+  // fill_free_slots) is valid until the next call to any choker of this thread: the lists a
+  // call works on are shared by all of them (see choker.cpp).
   const std::vector<ConnectionId>& rechoke(const std::vector<ChokeCandidate>& candidates, Time now);
   // Between rounds: gives free regular slots (and a vacant optimistic one) to choked interested
   // candidates, best rate first. Returns the connections newly unchoked.
@@ -51,29 +50,11 @@ class Choker {
   bool is_regular(ConnectionId connection) const {
     return std::find(regular_.begin(), regular_.end(), connection) != regular_.end();
   }
-  void shuffle(std::size_t n);  // shuffled_: 0..n-1 in random order
-  void keep_interested(const std::vector<ChokeCandidate>& candidates, bool choked_only);  // into candidates_
+  void shuffle(std::size_t n);  // the scratch's indices 0..n-1 in random order
   void rank_rest(std::size_t from);
-  std::size_t ranked(std::size_t i) const { return shuffled_[place_of(order_[i])]; }
+  static std::size_t ranked(std::size_t i);
+  const std::vector<ChokeCandidate>& eligible(const std::vector<ChokeCandidate>& all, bool choked_only) const;
   std::optional<ConnectionId> draw_optimistic(const std::vector<ChokeCandidate>& pool);
-
-  // rank()'s order as one 128-bit number per candidate, the larger first: the rate, then the
-  // standing (2 regular, 1 optimistic, 0 choked), then the earlier place after the shuffle.
-  struct Key {
-    std::uint64_t rate;             // the rate's bits, ordered as the rates are
-    std::uint64_t standing_place;   // standing << 32 | (UINT32_MAX - place)
-    friend bool operator>(const Key& a, const Key& b) {
-      return a.rate != b.rate ? a.rate > b.rate : a.standing_place > b.standing_place;
-    }
-  };
-  static std::uint32_t place_of(const Key& k) { return UINT32_MAX - static_cast<std::uint32_t>(k.standing_place); }
-  // Scratch kept between rounds: the interested candidates, rank()'s candidate indices in
-  // shuffled order and keys, the optimistic draw's pool, and the list a call returns.
-  std::vector<ChokeCandidate> candidates_;
-  std::vector<std::uint32_t> shuffled_;
-  std::vector<Key> order_;
-  std::vector<ChokeCandidate> pool_;
-  std::vector<ConnectionId> result_;
 
   std::uint32_t slots_;
   Duration optimistic_interval_;

@@ -262,8 +262,8 @@ void PeerEngine::leave(Time now) {
 
 // ---------------------------------------------------------------- choking
 
-const std::vector<ChokeCandidate>& PeerEngine::choke_candidates(Time now, bool rates) {
-  std::vector<ChokeCandidate>& out = candidates_;
+const std::vector<ChokeCandidate>& PeerEngine::choke_candidates(Time now, bool rates) const {
+  thread_local std::vector<ChokeCandidate> out;
   out.clear();
   const RateMeter::Clock clock(now, config_.rate_window);
   for (const Connection& c : connections_) {

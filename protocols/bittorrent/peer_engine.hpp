@@ -244,9 +244,9 @@ class alignas(64) PeerEngine {
   void finish_piece(std::uint32_t piece, ConnectionId from, Time now);
   void on_complete(Time now);
   // choking
-  // The interested connections, into candidates_ (kept: a round every 10 s and a free-slot fill
-  // at every Interested would otherwise allocate a list each). rates: else 0.
-  const std::vector<ChokeCandidate>& choke_candidates(Time now, bool rates = true);
+  // The interested connections, rates else 0. The list is valid until the next call by any
+  // engine of this thread: one list for all of them, like the choker's (choker.cpp says why).
+  const std::vector<ChokeCandidate>& choke_candidates(Time now, bool rates = true) const;
   std::uint64_t round_robin_standing(const Connection& c) const;
   void rechoke(Time now);
   void apply_unchoked(const std::vector<ConnectionId>& unchoked, Time now);
@@ -309,7 +309,6 @@ class alignas(64) PeerEngine {
   bool started_as_seed_;
   std::string data_;       // a carrying leecher's file, filled block by block
   Choker choker_;
-  std::vector<ChokeCandidate> candidates_;
   ConnectionId next_id_ = 1;
   // Seeds we dropped as a seed: not dialed again. Incoming ones are kept with port 0 (their
   // listening port is unknown), matched by IP address.

@@ -122,29 +122,24 @@ std::uint32_t PiecePicker::take_duplicates(std::uint32_t piece, Started& started
 bool PiecePicker::new_piece(const Bitfield& pieces, std::uint32_t& chosen) {
   const bool random_first = have_.none();
   std::uint32_t best = UINT32_MAX;
-  tied_.clear();
-  // A byte of the peer's pieces and of ours not started at a time, in BEP 3's order (piece 0
-  // is the high bit), so the candidates come in increasing order as one piece at a time would.
-  const std::span<const std::uint8_t> theirs = pieces.bytes();
-  const std::span<const std::uint8_t> ours = missing_.bytes();
-  const std::size_t bytes = std::min(theirs.size(), ours.size());
-  for (std::size_t i = 0; i < bytes; ++i) {
-    auto both = static_cast<std::uint8_t>(theirs[i] & ours[i]);
-    while (both != 0) {
-      const int bit = std::countl_zero(both);
-      both &= static_cast<std::uint8_t>(~(0x80u >> bit));
-      const auto p = static_cast<std::uint32_t>(i * 8 + bit);
-      const std::uint32_t rank = random_first ? 0 : availability_[p];
-      if (rank > best) continue;
-      if (rank < best) {
-        best = rank;
-        tied_.clear();
-      }
-      tied_.push_back(p);
+  // The candidates of the best rank. One list for every picker of the thread: thousands of
+  // peers' own lists would be as many cold copies to write into (see choker.cpp).
+  thread_local std::vector<std::uint32_t> tied;
+  tied.clear();
+  // The peer's pieces and ours not started, word by word, in increasing order as one piece at
+  // a time would have them.
+  for_each_in_both(pieces, missing_, [&](std::uint32_t p) {
+    const std::uint32_t rank = random_first ? 0 : availability_[p];
+    if (rank > best) return true;
+    if (rank < best) {
+      best = rank;
+      tied.clear();
     }
-  }
-  if (tied_.empty()) return false;
-  chosen = tied_[random_.uniform_int(0, tied_.size() - 1)];
+    tied.push_back(p);
+    return true;
+  });
+  if (tied.empty()) return false;
+  chosen = tied[random_.uniform_int(0, tied.size() - 1)];
   return true;
 }
 

@@ -106,7 +106,7 @@ class PiecePicker {
   // The started piece's state; only for a piece in state InProgress.
   Started& started(std::uint32_t piece) { return started_[slot_[piece]]; }
   // Calls f(piece, started) for every started piece that `pieces` has, in increasing order,
-  // while f returns true. A byte of both bitfields at a time, as new_piece does.
+  // while f returns true.
   template <class F>
   void for_each_started(const Bitfield& pieces, F f);
   // Blocks of `piece` in `state` (free or deferred) into `out`, up to `count`, now asked of one
@@ -140,24 +140,13 @@ class PiecePicker {
   std::uint32_t end_game_copies_ = 0;
   bool end_game_when_idle_ = false;
   std::uint64_t free_blocks_ = 0;          // blocks of missing pieces nobody is asked for (deferred too)
-  std::vector<std::uint32_t> tied_;        // new_piece()'s scratch: the candidates of the best rank
   Random random_;
 };
 
 template <class F>
 void PiecePicker::for_each_started(const Bitfield& pieces, F f) {
-  const std::span<const std::uint8_t> theirs = pieces.bytes();
-  const std::span<const std::uint8_t> ours = in_progress_.bytes();
-  const std::size_t bytes = std::min(theirs.size(), ours.size());
-  for (std::size_t i = 0; i < bytes; ++i) {
-    auto both = static_cast<std::uint8_t>(theirs[i] & ours[i]);
-    while (both != 0) {
-      const int bit = std::countl_zero(both);
-      both &= static_cast<std::uint8_t>(~(0x80u >> bit));
-      const auto piece = static_cast<std::uint32_t>(i * 8 + bit);
-      if (!f(piece, started(piece))) return;
-    }
-  }
+  if (in_progress_.none()) return;
+  for_each_in_both(in_progress_, pieces, [&](std::uint32_t piece) { return f(piece, started(piece)); });
 }
 
 }  // namespace wiresim::bittorrent

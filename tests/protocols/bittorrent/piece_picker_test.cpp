@@ -378,3 +378,28 @@ TEST_CASE("a peer's new piece is found the same in a torrent of more than 512 pi
   REQUIRE(out.size() == 1);
   CHECK(out[0].piece == 650);
 }
+
+TEST_CASE("for_each_in_both visits the pieces both bitfields have, in order, and stops when asked") {
+  // Sizes around the 8-byte words, and past the 512 pieces kept inline.
+  for (std::uint32_t size : {1u, 7u, 8u, 63u, 64u, 65u, 448u, 513u, 700u}) {
+    Bitfield a(size), b(size);
+    std::vector<std::uint32_t> expected;
+    for (std::uint32_t p = 0; p < size; ++p) {
+      if (p % 3 != 1) a.set(p);
+      if (p % 5 != 2 && p % 7 != 0) b.set(p);
+      if (a.test(p) && b.test(p)) expected.push_back(p);
+    }
+    std::vector<std::uint32_t> seen;
+    for_each_in_both(a, b, [&](std::uint32_t p) {
+      seen.push_back(p);
+      return true;
+    });
+    CHECK(seen == expected);
+    seen.clear();
+    for_each_in_both(a, b, [&](std::uint32_t p) {
+      seen.push_back(p);
+      return seen.size() < 3;
+    });
+    CHECK(seen == std::vector<std::uint32_t>(expected.begin(), expected.begin() + std::min<std::size_t>(3, expected.size())));
+  }
+}
