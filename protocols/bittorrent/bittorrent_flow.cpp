@@ -59,9 +59,15 @@ class FlowSwarm {
       if (c >= pipes.size()) pipes.resize(c + 1, NoPipe);
       pipes[c] = pipe;
     }
-    // Connections with a Piece on its way to this host, in the order they started: only these
-    // have progress to report (a peer has dozens of connections and downloads on a few).
-    std::vector<ConnectionId> incoming;
+    // The Pieces on their way to this host, in the order they started: only their connections
+    // have progress to report (a peer has dozens of connections and downloads on a few). Each
+    // names its pipe directly, which a choking round's reports then need not look up.
+    struct Incoming {
+      std::uint32_t pipe;
+      std::uint32_t generation;  // the pipe's when the piece was sent: another means it closed
+      int from;                  // the pipe's side sending it
+    };
+    std::vector<Incoming> incoming;
     std::optional<EventId> timer;
     std::optional<Time> armed;
   };
@@ -209,14 +215,14 @@ void FlowSwarm::arm(std::uint32_t host) {
 // Each report touches only its own connection, so their order does not matter.
 void FlowSwarm::report_progress(std::uint32_t host) {
   Host& h = hosts_[host];
-  std::erase_if(h.incoming, [&](ConnectionId connection) {
-    const std::uint32_t index = h.pipe_of(connection);
-    if (index == NoPipe) return true;  // closed
-    const Pipe& p = pipes_[index];
-    const int from = 1 - side_of(p, host, connection);  // the side sending to this host
+  std::erase_if(h.incoming, [&](const Host::Incoming& in) {
+    const Pipe& p = pipes_[in.pipe];
+    if (p.generation != in.generation) return true;  // closed
+    const int from = in.from;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
     if (sent > p.piece_base[from])
-      h.engine->on_piece_progress(connection, std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
+      h.engine->on_piece_progress(p.connection[1 - from], std::min(sent - p.piece_base[from], p.piece_length[from]),
+                                  sim_.now());
     return false;
   });
 }
@@ -298,12 +304,13 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     // before it end.
     p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
     p.piece_length[from] = m->wire_size();
-    hosts_[p.host[1 - from]].incoming.push_back(p.connection[1 - from]);
+    hosts_[p.host[1 - from]].incoming.push_back({index, p.generation, from});
     net_.send(p.channel[from], m->wire_size(), [this, index, from, what = std::move(what)] {
       // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
       Pipe& pipe = pipes_[index];
       pipe.piece_length[from] = 0;
-      std::erase(hosts_[pipe.host[1 - from]].incoming, pipe.connection[1 - from]);
+      std::erase_if(hosts_[pipe.host[1 - from]].incoming,
+                    [&](const Host::Incoming& in) { return in.pipe == index && in.generation == pipe.generation; });
       const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
       // Still open: closing a channel cancels what is on it. The sender's drain may close it.
       hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
