@@ -36,14 +36,13 @@ class FlowSwarm {
 
  private:
   // Both ends of one connection. A closed pipe is used again for the next connection (a swarm
-  // makes hundreds per peer), so control messages carry the generation they were sent in and
-  // are dropped on arrival if it has passed: the connection they were sent on is gone.
+  // makes hundreds per peer), so messages carry the pipe's generation (generations_) when they
+  // were sent and are dropped on arrival if it has passed: the connection they were sent on is
+  // gone.
   struct Pipe {
     std::uint32_t host[2];
     ConnectionId connection[2];
     flow::ChannelId channel[2] = {NoChannel, NoChannel};  // host[k] -> host[1 - k]
-    bool open = false;
-    std::uint32_t generation = 0;
     // The Piece on its way on channel[k]: where its bytes start in the channel's count, and
     // its length (0: none), for the receiver's progress reports.
     std::uint64_t piece_base[2] = {0, 0};
@@ -68,6 +67,9 @@ class FlowSwarm {
       int from;                  // the pipe's side sending it
     };
     std::vector<Incoming> incoming;
+  };
+  // A host's engine wakes at its wake_at(): the timer set for it.
+  struct Alarm {
     std::optional<EventId> timer;
     std::optional<Time> armed;
   };
@@ -80,7 +82,9 @@ class FlowSwarm {
 
   void drain(std::uint32_t host);
   void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what);
-  void deliver(std::uint32_t pipe, int to_side, const std::variant<Handshake, Message>& what);
+  void deliver(std::uint32_t pipe, std::uint32_t generation, std::uint32_t host, ConnectionId connection,
+               const std::variant<Handshake, Message>& what);
+  PeerEngine& engine(std::uint32_t host) { return *engines_[host]; }
   void flush_batch();
   void cut_piece(Pipe& p, int from);
   void close(std::uint32_t host, ConnectionId c);
@@ -95,15 +99,23 @@ class FlowSwarm {
   TrackerEngine tracker_;
   std::shared_ptr<const TorrentInfo> torrent_;
   std::shared_ptr<const std::string> content_;  // the file's bytes, when carried
-  std::vector<Host> hosts_;  // 0 is the server, a seed
+  // By host (0 is the server, a seed). The engines and their alarms apart from the rest, in
+  // arrays of their own that stay in cache: a control message's delivery reads only these
+  // (and generations_), where each used to cost a cache miss on the host's record and one on
+  // its pipe's.
+  std::vector<Host> hosts_;
+  std::vector<std::unique_ptr<PeerEngine>> engines_;
+  std::vector<Alarm> alarms_;
   std::vector<Pipe> pipes_;
+  std::vector<std::uint32_t> generations_;  // by pipe
   std::vector<std::uint32_t> free_pipes_;  // closed, to be used again (the last closed first)
   // Control messages of the current drain, all due one latency from now: one kernel event
   // delivers them in order (a finished piece's Haves are most of a swarm's messages).
   struct Delivery {
     std::uint32_t pipe;
     std::uint32_t generation;  // the pipe's when sent
-    int to_side;
+    std::uint32_t host;        // the receiving end
+    ConnectionId connection;
     std::variant<Handshake, Message> what;
   };
   std::vector<Delivery> batch_;
@@ -129,6 +141,8 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
         make_virtual_torrent("file.bin", point.file_bytes, point.piece_length, "http://tracker/announce"));
   }
   hosts_.resize(point.peers + 1);
+  engines_.resize(hosts_.size());
+  alarms_.resize(hosts_.size());
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     Host& h = hosts_[i];
     const bool server = i == 0;
@@ -188,24 +202,24 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     const std::string prefix = "-WS0001-";
     std::copy(prefix.begin(), prefix.end(), id.begin());
     for (int b = 0; b < 4; ++b) id[8 + b] = static_cast<std::uint8_t>(i >> (8 * b));
-    h.engine = std::make_unique<PeerEngine>(torrent_, id, address_of(i), config, point.seed * 1'000'003 + i, server,
+    engines_[i] = std::make_unique<PeerEngine>(torrent_, id, address_of(i), config, point.seed * 1'000'003 + i, server,
                                             content_);
   }
 }
 
 void FlowSwarm::arm(std::uint32_t host) {
-  Host& h = hosts_[host];
-  const std::optional<Time> wake = h.engine->wake_at();
-  if (wake == h.armed) return;
-  if (h.timer) sim_.cancel(*h.timer);
-  h.timer.reset();
-  h.armed = wake;
+  Alarm& a = alarms_[host];
+  const std::optional<Time> wake = engine(host).wake_at();
+  if (wake == a.armed) return;
+  if (a.timer) sim_.cancel(*a.timer);
+  a.timer.reset();
+  a.armed = wake;
   if (!wake) return;
-  h.timer = sim_.schedule_at(*wake, [this, host] {
-    hosts_[host].timer.reset();
-    hosts_[host].armed.reset();
+  a.timer = sim_.schedule_at(*wake, [this, host] {
+    alarms_[host].timer.reset();
+    alarms_[host].armed.reset();
     report_progress(host);  // its choker is about to rank the connections
-    hosts_[host].engine->on_timer(sim_.now());
+    engine(host).on_timer(sim_.now());
     drain(host);
   });
 }
@@ -216,12 +230,12 @@ void FlowSwarm::arm(std::uint32_t host) {
 void FlowSwarm::report_progress(std::uint32_t host) {
   Host& h = hosts_[host];
   std::erase_if(h.incoming, [&](const Host::Incoming& in) {
+    if (generations_[in.pipe] != in.generation) return true;  // closed
     const Pipe& p = pipes_[in.pipe];
-    if (p.generation != in.generation) return true;  // closed
     const int from = in.from;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
     if (sent > p.piece_base[from])
-      h.engine->on_piece_progress(p.connection[1 - from], std::min(sent - p.piece_base[from], p.piece_length[from]),
+      engine(host).on_piece_progress(p.connection[1 - from], std::min(sent - p.piece_base[from], p.piece_length[from]),
                                   sim_.now());
     return false;
   });
@@ -229,7 +243,7 @@ void FlowSwarm::report_progress(std::uint32_t host) {
 
 // Carries out what the engine asked for after an input.
 void FlowSwarm::drain(std::uint32_t host) {
-  PeerEngine& e = *hosts_[host].engine;
+  PeerEngine& e = engine(host);
   if (!e.has_output()) return arm(host);  // most Haves: nothing to answer
   for (const PeerEvent& ev : e.take_events()) {
     if (ev.kind == PeerEventKind::Completed && host != 0) {
@@ -252,7 +266,7 @@ void FlowSwarm::announce(std::uint32_t host, const Announce& a) {
   sim_.schedule_in(point_.latency * 2, [this, host, a] {
     TrackerAnswer answer = tracker_.announce(torrent_->info_hash, address_of(host), a.event, a.left, a.numwant, sim_.now());
     if (a.event == TrackerEvent::Stopped) return;
-    hosts_[host].engine->on_announce_response(std::move(answer.peers), answer.interval, sim_.now());
+    engine(host).on_announce_response(std::move(answer.peers), answer.interval, sim_.now());
     drain(host);
   });
 }
@@ -263,28 +277,28 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
   // worth of latency, the dialer after one; both are taken here as one round trip.
   sim_.schedule_in(point_.latency * 2, [this, host, remote, c = d.connection] {
     if (remote >= hosts_.size()) {
-      hosts_[host].engine->on_dial_failed(c, sim_.now());
+      engine(host).on_dial_failed(c, sim_.now());
       drain(host);
       return;
     }
-    const std::optional<ConnectionId> accepted = hosts_[remote].engine->on_accepted(address_of(host), sim_.now());
+    const std::optional<ConnectionId> accepted = engine(remote).on_accepted(address_of(host), sim_.now());
     if (!accepted) {
-      hosts_[host].engine->on_dial_failed(c, sim_.now());
+      engine(host).on_dial_failed(c, sim_.now());
       drain(host);
       return;
     }
     std::uint32_t index = static_cast<std::uint32_t>(pipes_.size());
     if (free_pipes_.empty()) {
       pipes_.emplace_back();
+      generations_.push_back(0);
     } else {
       index = free_pipes_.back();
       free_pipes_.pop_back();
     }
-    Pipe& p = pipes_[index];
-    p = Pipe{{host, remote}, {c, *accepted}, {NoChannel, NoChannel}, true, p.generation};
+    pipes_[index] = Pipe{{host, remote}, {c, *accepted}};
     hosts_[host].set_pipe(c, index);
     hosts_[remote].set_pipe(*accepted, index);
-    hosts_[host].engine->on_connected(c, sim_.now());
+    engine(host).on_connected(c, sim_.now());
     drain(host);
     drain(remote);
   });
@@ -304,23 +318,27 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     // before it end.
     p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
     p.piece_length[from] = m->wire_size();
-    hosts_[p.host[1 - from]].incoming.push_back({index, p.generation, from});
-    net_.send(p.channel[from], m->wire_size(), [this, index, from, what = std::move(what)] {
+    const std::uint32_t generation = generations_[index];
+    hosts_[p.host[1 - from]].incoming.push_back({index, generation, from});
+    net_.send(p.channel[from], m->wire_size(), [this, index, generation, from, what = std::move(what)] {
       // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
       Pipe& pipe = pipes_[index];
       pipe.piece_length[from] = 0;
       std::erase_if(hosts_[pipe.host[1 - from]].incoming,
-                    [&](const Host::Incoming& in) { return in.pipe == index && in.generation == pipe.generation; });
+                    [&](const Host::Incoming& in) { return in.pipe == index && in.generation == generation; });
       const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
-      // Still open: closing a channel cancels what is on it. The sender's drain may close it.
-      hosts_[pipe.host[from]].engine->on_piece_sent(pipe.connection[from], sim_.now(),
-                                                    cut_to ? std::optional(cut_to) : std::nullopt);
+      const std::uint32_t to = pipe.host[1 - from];
+      const ConnectionId to_connection = pipe.connection[1 - from];
+      // Still open: closing a channel cancels what is on it. The sender's drain may close it,
+      // which deliver() then sees in the generation.
+      engine(pipe.host[from]).on_piece_sent(pipe.connection[from], sim_.now(),
+                                            cut_to ? std::optional(cut_to) : std::nullopt);
       drain(pipe.host[from]);
-      if (!cut_to) return deliver(index, 1 - from, what);
+      if (!cut_to) return deliver(index, generation, to, to_connection, what);
       Message part = std::get<Message>(what);
       part.length = cut_to;
       if (!part.block.empty()) part.block.resize(cut_to);
-      deliver(index, 1 - from, part);
+      deliver(index, generation, to, to_connection, part);
     });
     return;
   }
@@ -332,10 +350,12 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
       net_.has_messages(p.channel[from])) {
     flush_batch();
     if (m->type == MessageType::Choke && p.piece_length[from] != 0) cut_piece(p, from);
-    net_.send(p.channel[from], 0, [this, index, from, what = std::move(what)] { deliver(index, 1 - from, what); });
+    net_.send(p.channel[from], 0,
+              [this, index, generation = generations_[index], to = p.host[1 - from], c = p.connection[1 - from],
+               what = std::move(what)] { deliver(index, generation, to, c, what); });
     return;
   }
-  batch_.emplace_back(index, p.generation, 1 - from, std::move(what));
+  batch_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], std::move(what));
 }
 
 // BEP 3: a choke discards the requests not served yet; over TCP, only the 16 KiB block on its
@@ -363,21 +383,20 @@ void FlowSwarm::cut_piece(Pipe& p, int from) {
 void FlowSwarm::flush_batch() {
   if (batch_.empty()) return;
   sim_.schedule_in(point_.latency, [this, batch = std::move(batch_)] {
-    for (const Delivery& d : batch)
-      if (pipes_[d.pipe].generation == d.generation) deliver(d.pipe, d.to_side, d.what);
+    for (const Delivery& d : batch) deliver(d.pipe, d.generation, d.host, d.connection, d.what);
   });
   batch_.clear();
 }
 
-void FlowSwarm::deliver(std::uint32_t index, int to_side, const std::variant<Handshake, Message>& what) {
-  Pipe& p = pipes_[index];
-  if (!p.open) return;  // closed by the sender's drain just before (a piece's delivery)
-  const std::uint32_t host = p.host[to_side];
-  PeerEngine& e = *hosts_[host].engine;
+// Only if the connection it was sent on is still open: the pipe's generation has not moved.
+void FlowSwarm::deliver(std::uint32_t pipe, std::uint32_t generation, std::uint32_t host, ConnectionId connection,
+                        const std::variant<Handshake, Message>& what) {
+  if (generations_[pipe] != generation) return;
+  PeerEngine& e = engine(host);
   if (const auto* h = std::get_if<Handshake>(&what))
-    e.on_handshake(p.connection[to_side], *h, sim_.now());
+    e.on_handshake(connection, *h, sim_.now());
   else
-    e.on_message(p.connection[to_side], std::get<Message>(what), sim_.now());
+    e.on_message(connection, std::get<Message>(what), sim_.now());
   drain(host);
 }
 
@@ -394,11 +413,10 @@ void FlowSwarm::close(std::uint32_t host, ConnectionId c) {
   // it would on a closed TCP connection, and the pipe is free for the next connection.
   hosts_[host].set_pipe(c, NoPipe);
   hosts_[remote].set_pipe(remote_c, NoPipe);
-  p.open = false;
-  ++p.generation;
+  ++generations_[index];
   free_pipes_.push_back(index);
   sim_.schedule_in(point_.latency, [this, remote, remote_c] {
-    hosts_[remote].engine->on_closed(remote_c, sim_.now());
+    engine(remote).on_closed(remote_c, sim_.now());
     drain(remote);
   });
 }
@@ -407,7 +425,7 @@ PointResult FlowSwarm::run() {
   PointResult result;
   result.theory = p2p_time(problem_of(point_));
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
-    hosts_[i].engine->start(sim_.now());
+    engines_[i]->start(sim_.now());
     drain(i);
   }
   // A swarm that stalls (every peer choked forever) must still end: ten times the bound.
@@ -416,12 +434,12 @@ PointResult FlowSwarm::run() {
   result.events = sim_.events_run();
   result.pieces_cut = pieces_cut_;
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
-    (i == 0 ? result.server_bytes : result.peer_bytes) += hosts_[i].engine->uploaded();
-    result.wasted_bytes += hosts_[i].engine->wasted();
+    (i == 0 ? result.server_bytes : result.peer_bytes) += engines_[i]->uploaded();
+    result.wasted_bytes += engines_[i]->wasted();
     if (i == 0) continue;
-    result.useful_bytes += hosts_[i].engine->downloaded() - hosts_[i].engine->wasted();
+    result.useful_bytes += engines_[i]->downloaded() - engines_[i]->wasted();
     if (!content_) continue;
-    const PeerEngine& e = *hosts_[i].engine;
+    const PeerEngine& e = *engines_[i];
     bool same = e.complete();
     for (std::uint32_t k = 0; same && k < torrent_->piece_count(); ++k)
       same = e.piece_data(k) == std::string_view(*content_).substr(std::uint64_t{k} * torrent_->piece_length,

@@ -277,7 +277,9 @@ const std::vector<ChokeCandidate>& PeerEngine::choke_candidates(Time now, bool r
     if (!rates)
       k.rate = 0;
     else if (!complete())
-      k.rate = c.down.rate(clock, c.since);
+      // Most candidates sent us nothing within the window (we download from the few that
+      // unchoke us): their rate is 0, and the meter, a cache line of its own, stays unread.
+      k.rate = RateMeter::empty_at(clock, c.last_download) ? 0 : c.down.rate(clock, c.since);
     else if (config_.seed_round_robin)
       k.rate = -static_cast<double>(round_robin_standing(c));  // the least served rank first
     else

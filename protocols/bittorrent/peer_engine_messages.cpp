@@ -208,8 +208,13 @@ void PeerEngine::serve(ConnectionId id, Connection& c, Time now) {
 void PeerEngine::on_piece_progress(ConnectionId id, std::uint64_t bytes, Time now) {
   Connection* c = find(id);
   if (!c || bytes <= c->arriving) return;
-  c->down.add(now, bytes - c->arriving, config_.rate_window);
+  count_download(*c, bytes - c->arriving, now);
   c->arriving = bytes;
+}
+
+void PeerEngine::count_download(Connection& c, std::uint64_t bytes, Time now) {
+  c.down.add(now, bytes, config_.rate_window);
+  c.last_download = now;
 }
 
 void PeerEngine::on_piece_sent(ConnectionId id, Time now, std::optional<std::uint32_t> sent_length) {
@@ -244,7 +249,7 @@ void PeerEngine::on_piece(ConnectionId id, Connection& c, const Message& m, Time
   downloaded_ += block.length;
   c.downloaded += block.length;
   // What on_piece_progress credited already is not counted twice.
-  c.down.add(now, block.length - std::min<std::uint64_t>(c.arriving, block.length), config_.rate_window);
+  count_download(c, block.length - std::min<std::uint64_t>(c.arriving, block.length), now);
   c.arriving = 0;
   // Our request it answers starts where it starts; a shorter answer is part of it (a
   // flow-level piece cut by a choke), and the rest is free for anyone again.

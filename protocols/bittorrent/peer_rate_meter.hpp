@@ -29,6 +29,13 @@ class RateMeter {
     bytes_[static_cast<std::size_t>(epoch % Buckets)] += bytes;
   }
 
+  // True when bytes added no later than `last_add` are all out of the window at `clock`: the
+  // rate is then 0, without reading the buckets. (A whole window after the last add, the
+  // current bucket is at least Buckets past the last one added to.)
+  static bool empty_at(const Clock& clock, Time last_add) {
+    return clock.now.ns - last_add.ns >= Buckets * clock.width;
+  }
+
   // Bytes per second counted from the start of the oldest bucket still in the window, or from
   // `since` (when the connection began) if that is later; at least one second, so that a few
   // bytes in the first instant do not look like a fast peer.

@@ -126,3 +126,28 @@ TEST_CASE("rate meter averages over the last window and forgets older bytes") {
   CHECK(meter.rate(Time{} + seconds(30), Time{}, window) == doctest::Approx(1000));
   CHECK(meter.rate(Time{} + seconds(60), Time{}, window) == 0);
 }
+
+TEST_CASE("a rate meter is empty a whole window after its last add, and its rate is then 0") {
+  // Windows that cut evenly into buckets and ones that do not; adds and reads anywhere in a bucket.
+  for (const Duration window : {seconds(20), milliseconds(20'003), nanoseconds(7)}) {
+    RateMeter meter;
+    Time last{};
+    std::uint64_t x = 12345;
+    for (int i = 0; i < 2'000; ++i) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      const Time now = last + nanoseconds(static_cast<std::int64_t>((x >> 33) % (3 * window.ns / 2 + 1)));
+      const RateMeter::Clock clock(now, window);
+      if (RateMeter::empty_at(clock, last)) {
+        REQUIRE(meter.rate(clock, Time{}) == 0);
+      }
+      if (x & 1) {
+        meter.add(now, 1 + (x >> 40) % 5000, window);
+        last = now;
+      }
+    }
+    // Five whole buckets after it (the window, when it cuts evenly; 5 ns of a 7 ns window).
+    const Duration five = nanoseconds(RateMeter::Buckets * RateMeter::Clock(last, window).width);
+    CHECK_FALSE(RateMeter::empty_at(RateMeter::Clock(last + five - nanoseconds(1), window), last));
+    CHECK(RateMeter::empty_at(RateMeter::Clock(last + five, window), last));
+  }
+}
