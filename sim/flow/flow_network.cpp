@@ -51,7 +51,8 @@ bool FlowNetwork::Impl::hand_head_to_delivery(ChannelId c) {
   ch.first_unsent = head.next;
   head.delivery = sim.schedule_in(ch.latency, [this, c] { deliver(c); });
   if (ch.first_unsent == NoMessage) return false;
-  ch.remaining_bits = bits_of(messages[ch.first_unsent].bytes);
+  ch.head_bytes = messages[ch.first_unsent].bytes;
+  ch.remaining_bits = bits_of(ch.head_bytes);
   ch.updated = sim.now();
   return true;
 }
@@ -92,7 +93,7 @@ std::uint64_t FlowNetwork::Impl::head_bytes_sent_now(const Channel& ch) const {
     const double elapsed = static_cast<double>((sim.now() - ch.updated).ns);
     remaining = std::isinf(ch.rate) ? 0.0 : std::max(0.0, remaining - ch.rate * elapsed / 1e9);
   }
-  const std::uint64_t head = messages[ch.first_unsent].bytes;
+  const std::uint64_t head = ch.head_bytes;
   const double bytes = std::floor((bits_of(head) - remaining + DoneBits) / 8.0);
   if (!(bytes > 0)) return 0;
   return bytes >= static_cast<double>(head) ? head : static_cast<std::uint64_t>(bytes);
@@ -145,7 +146,7 @@ void FlowNetwork::Impl::start(ChannelId c) {
   Channel& ch = channels[c];
   ch.active = true;
   ++active_count;
-  ch.remaining_bits = bits_of(messages[ch.first_unsent].bytes);
+  ch.remaining_bits = bits_of(ch.head_bytes);
   ch.updated = sim.now();
   if (ch.pending == Pending::Stop) {  // idle for less than an interval: its share waited
     ch.pending = Pending::None;
@@ -302,6 +303,7 @@ void FlowNetwork::send(ChannelId channel, std::uint64_t bytes, std::function<voi
   ch.unsent_bytes += bytes;
   if (ch.first_unsent != NoMessage) return;  // behind others: it starts when they are sent
   ch.first_unsent = m;
+  ch.head_bytes = bytes;
   if (bytes == 0) {
     im.hand_head_to_delivery(channel);  // takes no time, and there is nothing behind it
     return;
@@ -321,6 +323,7 @@ std::uint64_t FlowNetwork::cut_head(ChannelId channel, std::uint64_t bytes) {
   if (kept >= head.bytes) return head.bytes;
   const std::uint64_t cut = head.bytes - kept;
   head.bytes = kept;
+  ch.head_bytes = kept;
   ch.unsent_bytes -= cut;
   ch.remaining_bits = std::max(0.0, ch.remaining_bits - bits_of(cut));
   im.schedule_completion(channel);  // sooner: the rest is gone
