@@ -49,21 +49,14 @@ class FlowSwarm {
     std::uint64_t piece_length[2] = {0, 0};
     std::uint32_t cut_to[2] = {0, 0};  // the Piece on its way was cut to this many block bytes (0: not)
   };
-  // Where a connection's messages go: its pipe, the side of it we are, and the other end. A
-  // control message (a Have, most of them) needs nothing else, so it never reads the pipe.
-  struct Route {
-    std::uint32_t pipe = NoPipe;
-    std::uint32_t side = 0;
-    std::uint32_t remote = 0;
-    ConnectionId remote_connection = 0;
-  };
   struct Host {
+    std::unique_ptr<PeerEngine> engine;
     flow::ResourceId up = 0, down = 0;
-    std::vector<Route> routes;  // by connection id; pipe NoPipe: none
-    Route route_of(ConnectionId c) const { return c < routes.size() ? routes[c] : Route{}; }
-    void set_route(ConnectionId c, Route route) {
-      if (c >= routes.size()) routes.resize(c + 1);
-      routes[c] = route;
+    std::vector<std::uint32_t> pipes;  // connection id -> pipe index (or NoPipe)
+    std::uint32_t pipe_of(ConnectionId c) const { return c < pipes.size() ? pipes[c] : NoPipe; }
+    void set_pipe(ConnectionId c, std::uint32_t pipe) {
+      if (c >= pipes.size()) pipes.resize(c + 1, NoPipe);
+      pipes[c] = pipe;
     }
     // The Pieces on their way to this host, in the order they started: only their connections
     // have progress to report (a peer has dozens of connections and downloads on a few). Each
@@ -83,6 +76,9 @@ class FlowSwarm {
 
   PeerAddress address_of(std::uint32_t host) const { return {FirstAddress + host, PeerPort}; }
   std::uint32_t host_of(PeerAddress a) const { return a.ip - FirstAddress; }
+  int side_of(const Pipe& p, std::uint32_t host, ConnectionId c) const {
+    return p.host[0] == host && p.connection[0] == c ? 0 : 1;
+  }
 
   void drain(std::uint32_t host);
   void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what);
@@ -300,8 +296,8 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
       free_pipes_.pop_back();
     }
     pipes_[index] = Pipe{{host, remote}, {c, *accepted}};
-    hosts_[host].set_route(c, {index, 0, remote, *accepted});
-    hosts_[remote].set_route(*accepted, {index, 1, host, c});
+    hosts_[host].set_pipe(c, index);
+    hosts_[remote].set_pipe(*accepted, index);
     engine(host).on_connected(c, sim_.now());
     drain(host);
     drain(remote);
@@ -309,19 +305,12 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
 }
 
 void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what) {
-  const Route route = hosts_[host].route_of(c);
-  const std::uint32_t index = route.pipe;
-  if (index == NoPipe) return;  // closed: close() unmaps both ends at once
+  const std::uint32_t index = hosts_[host].pipe_of(c);
+  if (index == NoPipe) return;
+  Pipe& p = pipes_[index];  // open: close() unmaps both ends at once
+  const int from = side_of(p, host, c);
   const Message* m = std::get_if<Message>(&what);
-  const bool on_channel =
-      m && (m->type == MessageType::Piece || m->type == MessageType::Choke || m->type == MessageType::Unchoke);
-  if (!on_channel) {
-    batch_.emplace_back(index, generations_[index], route.remote, route.remote_connection, std::move(what));
-    return;
-  }
-  Pipe& p = pipes_[index];
-  const int from = static_cast<int>(route.side);
-  if (m->type == MessageType::Piece) {
+  if (m && m->type == MessageType::Piece) {
     flush_batch();  // what was sent before it is scheduled before it
     if (p.channel[from] == NoChannel)
       p.channel[from] = net_.open({{hosts_[p.host[from]].up, 1.0}, {hosts_[p.host[1 - from]].down, 1.0}}, point_.latency);
@@ -357,7 +346,8 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   // the pieces sent before it, so the peer it chokes can tell that nothing more is coming. As an
   // empty message on the piece channel it waits for those pieces, then takes only the latency.
   // With nothing on the channel it would take just the latency: the batch carries it then.
-  if (p.channel[from] != NoChannel && net_.has_messages(p.channel[from])) {
+  if (m && (m->type == MessageType::Choke || m->type == MessageType::Unchoke) && p.channel[from] != NoChannel &&
+      net_.has_messages(p.channel[from])) {
     flush_batch();
     if (m->type == MessageType::Choke && p.piece_length[from] != 0) cut_piece(p, from);
     net_.send(p.channel[from], 0,
@@ -365,7 +355,7 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
                what = std::move(what)] { deliver(index, generation, to, c, what); });
     return;
   }
-  batch_.emplace_back(index, generations_[index], route.remote, route.remote_connection, std::move(what));
+  batch_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], std::move(what));
 }
 
 // BEP 3: a choke discards the requests not served yet; over TCP, only the 16 KiB block on its
@@ -411,17 +401,18 @@ void FlowSwarm::deliver(std::uint32_t pipe, std::uint32_t generation, std::uint3
 }
 
 void FlowSwarm::close(std::uint32_t host, ConnectionId c) {
-  const Route route = hosts_[host].route_of(c);
-  const std::uint32_t index = route.pipe;
+  const std::uint32_t index = hosts_[host].pipe_of(c);
   if (index == NoPipe) return;
-  for (flow::ChannelId ch : pipes_[index].channel)
+  Pipe& p = pipes_[index];
+  for (flow::ChannelId ch : p.channel)
     if (ch != NoChannel) net_.close(ch);  // and with them the pieces on their way
-  const std::uint32_t remote = route.remote;
-  const ConnectionId remote_c = route.remote_connection;
+  const int side = side_of(p, host, c);
+  const std::uint32_t remote = p.host[1 - side];
+  const ConnectionId remote_c = p.connection[1 - side];
   // Both ends at once: what the remote sends before it learns of the close goes nowhere, as
   // it would on a closed TCP connection, and the pipe is free for the next connection.
-  hosts_[host].set_route(c, {});
-  hosts_[remote].set_route(remote_c, {});
+  hosts_[host].set_pipe(c, NoPipe);
+  hosts_[remote].set_pipe(remote_c, NoPipe);
   ++generations_[index];
   free_pipes_.push_back(index);
   sim_.schedule_in(point_.latency, [this, remote, remote_c] {
