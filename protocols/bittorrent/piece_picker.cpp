@@ -14,7 +14,6 @@ PiecePicker::PiecePicker(const TorrentInfo& torrent, std::uint32_t block_size, b
       state_(torrent.piece_count(), seed ? Have : Missing),
       missing_(torrent.piece_count(), !seed),
       in_progress_(torrent.piece_count()),
-      slot_(torrent.piece_count(), 0),
       random_(random_seed, "bittorrent.piece-picker") {
   if (seed) return;
   for (std::uint32_t p = 0; p < have_.size(); ++p) {
@@ -62,14 +61,10 @@ PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
   state_[piece] = InProgress;
   missing_.reset(piece);
   in_progress_.set(piece);
-  if (free_slots_.empty()) {
-    slot_[piece] = static_cast<std::uint32_t>(started_.size());
-    started_.emplace_back();
-  } else {
-    slot_[piece] = free_slots_.back();
-    free_slots_.pop_back();
-  }
-  Started& started = started_[slot_[piece]];
+  const auto at = std::lower_bound(started_pieces_.begin(), started_pieces_.end(), piece);
+  const auto place = at - started_pieces_.begin();
+  started_pieces_.insert(at, piece);
+  Started& started = *started_.emplace(started_.begin() + place);
   started.blocks.assign(blocks_in(piece), 0);
   started.received = 0;
   started.arrived.clear();
@@ -257,7 +252,9 @@ void PiecePicker::piece_verified(std::uint32_t piece) {
   missing_bytes_ -= piece_size(piece);
   if (!in_progress_.test(piece)) return;  // never started
   in_progress_.reset(piece);
-  free_slots_.push_back(slot_[piece]);
+  const auto at = std::lower_bound(started_pieces_.begin(), started_pieces_.end(), piece);
+  started_.erase(started_.begin() + (at - started_pieces_.begin()));
+  started_pieces_.erase(at);
 }
 
 void PiecePicker::piece_failed(std::uint32_t piece) {
