@@ -417,26 +417,16 @@ std::optional<Time> PeerEngine::wake_at() const {
 std::vector<Outgoing> PeerEngine::take_outgoing() { return std::exchange(outgoing_, {}); }
 
 // Each leaves other_output_ to the lists still holding something.
-std::vector<Dial> PeerEngine::take_dials() {
-  std::vector<Dial> out = std::exchange(dials_, {});
+template <class T>
+std::vector<T> PeerEngine::take_other(std::vector<T>& list) {
+  std::vector<T> out = std::exchange(list, {});
   refresh_other_output();
   return out;
 }
-std::vector<ConnectionId> PeerEngine::take_closes() {
-  std::vector<ConnectionId> out = std::exchange(closes_, {});
-  refresh_other_output();
-  return out;
-}
-std::vector<Announce> PeerEngine::take_announces() {
-  std::vector<Announce> out = std::exchange(announces_, {});
-  refresh_other_output();
-  return out;
-}
-std::vector<PeerEvent> PeerEngine::take_events() {
-  std::vector<PeerEvent> out = std::exchange(events_, {});
-  refresh_other_output();
-  return out;
-}
+std::vector<Dial> PeerEngine::take_dials() { return take_other(dials_); }
+std::vector<ConnectionId> PeerEngine::take_closes() { return take_other(closes_); }
+std::vector<Announce> PeerEngine::take_announces() { return take_other(announces_); }
+std::vector<PeerEvent> PeerEngine::take_events() { return take_other(events_); }
 
 void PeerEngine::event(PeerEventKind kind, ConnectionId connection, std::string text, std::uint32_t piece) {
   if (!reports(kind)) return;

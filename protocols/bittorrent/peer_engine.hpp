@@ -270,6 +270,8 @@ class alignas(64) PeerEngine {
   void event(PeerEventKind kind, ConnectionId connection, std::string text = {}, std::uint32_t piece = 0);
   void dial(ConnectionId id, PeerAddress address);
   void closed_by_us(ConnectionId id);  // the adapter is told to close it: take_closes()
+  template <class T>
+  std::vector<T> take_other(std::vector<T>& list);  // one of the four rare lists
   void refresh_other_output() {
     other_output_ = !dials_.empty() || !closes_.empty() || !announces_.empty() || !events_.empty();
   }
