@@ -202,8 +202,8 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     const std::string prefix = "-WS0001-";
     std::copy(prefix.begin(), prefix.end(), id.begin());
     for (int b = 0; b < 4; ++b) id[8 + b] = static_cast<std::uint8_t>(i >> (8 * b));
-    engines_[i] = std::make_unique<PeerEngine>(torrent_, id, address_of(i), config, point.seed * 1'000'003 + i, server,
-                                            content_);
+    engines_[i] = std::make_unique<PeerEngine>(torrent_, id, address_of(i), config, point.seed * 1'000'003 + i,
+                                               server, content_);
   }
 }
 
@@ -235,8 +235,8 @@ void FlowSwarm::report_progress(std::uint32_t host) {
     const int from = in.from;
     const std::uint64_t sent = net_.sent_bytes(p.channel[from]);
     if (sent > p.piece_base[from])
-      engine(host).on_piece_progress(p.connection[1 - from], std::min(sent - p.piece_base[from], p.piece_length[from]),
-                                  sim_.now());
+      engine(host).on_piece_progress(p.connection[1 - from],
+                                     std::min(sent - p.piece_base[from], p.piece_length[from]), sim_.now());
     return false;
   });
 }
