@@ -2,8 +2,12 @@
 // [distribution] section as the loader reads it.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <string>
+
 #include "protocols/bittorrent/distribution_experiment.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support.hpp"
 
 using namespace wiresim;
 using namespace wiresim::bittorrent;
@@ -205,4 +209,23 @@ modes = ["client-server"]
   auto outcome = (*world)->experiment->run(options);
   CHECK(!outcome);
   CHECK(done == 2);
+}
+
+// The flow-level swarm's figures, to the byte and the microsecond, for two small textbook swarms
+// (tests/golden/p2p/flow-swarm.txt). A change meant only to make the swarm faster must leave
+// them as they are; a deliberate change of behaviour rewrites them (WIRESIM_UPDATE_GOLDEN=1) and
+// says why. The kernel's event count is left out: a speed-up may well lower it.
+TEST_CASE("the flow-level swarm's figures match their golden file") {
+  std::string text = "N u_bps simulated_s first_s median_s server_bytes peer_bytes wasted_bytes useful_bytes pieces_cut\n";
+  for (double u : {300e3, 2e6}) {
+    const PointResult r = run_bittorrent_flow(textbook(DistributionMode::BitTorrent, 20, u));
+    REQUIRE(r.error.empty());
+    char line[256];
+    std::snprintf(line, sizeof line, "20 %.0f %.6f %.6f %.6f %llu %llu %llu %llu %llu\n", u, r.simulated_s,
+                  r.first_done_s, r.median_done_s, static_cast<unsigned long long>(r.server_bytes),
+                  static_cast<unsigned long long>(r.peer_bytes), static_cast<unsigned long long>(r.wasted_bytes),
+                  static_cast<unsigned long long>(r.useful_bytes), static_cast<unsigned long long>(r.pieces_cut));
+    text += line;
+  }
+  test::compare_golden(text, "p2p/flow-swarm.txt");
 }
