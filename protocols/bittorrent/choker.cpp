@@ -57,6 +57,13 @@ thread_local Scratch scratch;
 
 std::size_t Choker::ranked(std::size_t i) { return scratch.shuffled[scratch.order[i].place()]; }
 
+void Choker::shuffle(std::size_t n) {
+  std::vector<std::uint32_t>& shuffled = scratch.shuffled;
+  shuffled.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) shuffled[i] = i;
+  for (std::size_t i = n; i > 1; --i) std::swap(shuffled[i - 1], shuffled[random_.uniform_int(0, i - 1)]);
+}
+
 // Equal rates keep the regular peers ahead of the optimistic one and both ahead of the rest, so
 // that a round with no news (often: every rate 0 while whole pieces are in flight) changes
 // nothing; Cohen 2003 3.1 warns against such "fibrillation". The rest of a tie is in random
@@ -65,13 +72,6 @@ std::size_t Choker::ranked(std::size_t i) { return scratch.shuffled[scratch.orde
 // number, and only the first `first` are put in order: a round needs the best few, and the
 // order of the rest only when it draws an optimistic peer among them (rank_rest). A swarm's
 // peers rank dozens of connections every 10 s; this was a tenth of a flow-level run.
-void Choker::shuffle(std::size_t n) {
-  std::vector<std::uint32_t>& shuffled = scratch.shuffled;
-  shuffled.resize(n);
-  for (std::uint32_t i = 0; i < n; ++i) shuffled[i] = i;
-  for (std::size_t i = n; i > 1; --i) std::swap(shuffled[i - 1], shuffled[random_.uniform_int(0, i - 1)]);
-}
-
 void Choker::rank(const std::vector<ChokeCandidate>& candidates, std::size_t first) {
   const auto n = static_cast<std::uint32_t>(candidates.size());
   shuffle(n);
@@ -107,14 +107,18 @@ std::optional<ConnectionId> Choker::draw_optimistic(const std::vector<ChokeCandi
   return std::nullopt;
 }
 
-// The candidates that are interested (and, choked_only, choked): `all` itself when that is all
-// of them (a rechoke round's, from an engine that hands over only interested peers).
+bool Choker::takes_part(const ChokeCandidate& c, bool choked_only) const {
+  return c.interested && !(choked_only && is_unchoked(c.connection));
+}
+
+// The candidates that take part: `all` itself when that is all of them (a rechoke round's,
+// from an engine that hands over only interested peers).
 const std::vector<ChokeCandidate>& Choker::eligible(const std::vector<ChokeCandidate>& all, bool choked_only) const {
-  const auto out = [&](const ChokeCandidate& c) { return !c.interested || (choked_only && is_unchoked(c.connection)); };
-  if (std::none_of(all.begin(), all.end(), out)) return all;
+  const auto in = [&](const ChokeCandidate& c) { return takes_part(c, choked_only); };
+  if (std::all_of(all.begin(), all.end(), in)) return all;
   scratch.candidates.clear();
   for (const ChokeCandidate& c : all)
-    if (!out(c)) scratch.candidates.push_back(c);
+    if (in(c)) scratch.candidates.push_back(c);
   return scratch.candidates;
 }
 
@@ -156,8 +160,7 @@ const std::vector<ConnectionId>& Choker::fill_free_slots(const std::vector<Choke
   if (!has_free_slot()) {
     // Nothing to fill (most calls, in a busy swarm). The shuffle's draws are still made, so
     // that every later draw, and with it every optimistic choice, is the one it always was.
-    const auto n = std::count_if(all.begin(), all.end(),
-                                 [&](const ChokeCandidate& c) { return c.interested && !is_unchoked(c.connection); });
+    const auto n = std::count_if(all.begin(), all.end(), [&](const ChokeCandidate& c) { return takes_part(c, true); });
     for (auto i = n; i > 1; --i) random_.skip_uniform_int(0, static_cast<std::uint64_t>(i) - 1);
     return added;
   }

@@ -53,6 +53,8 @@ class Choker {
   void shuffle(std::size_t n);  // the scratch's indices 0..n-1 in random order
   void rank_rest(std::size_t from);
   static std::size_t ranked(std::size_t i);
+  // Interested, and with choked_only, not unchoked already: a candidate for a slot.
+  bool takes_part(const ChokeCandidate& c, bool choked_only) const;
   const std::vector<ChokeCandidate>& eligible(const std::vector<ChokeCandidate>& all, bool choked_only) const;
   std::optional<ConnectionId> draw_optimistic(const std::vector<ChokeCandidate>& pool);
 

@@ -61,9 +61,8 @@ PiecePicker::Started& PiecePicker::start(std::uint32_t piece) {
   state_[piece] = InProgress;
   missing_.reset(piece);
   in_progress_.set(piece);
-  const auto at = std::lower_bound(started_pieces_.begin(), started_pieces_.end(), piece);
-  const auto place = at - started_pieces_.begin();
-  started_pieces_.insert(at, piece);
+  const auto place = static_cast<std::ptrdiff_t>(started_place(piece));
+  started_pieces_.insert(started_pieces_.begin() + place, piece);
   Started& started = *started_.emplace(started_.begin() + place);
   started.blocks.assign(blocks_in(piece), 0);
   started.received = 0;
@@ -252,9 +251,9 @@ void PiecePicker::piece_verified(std::uint32_t piece) {
   missing_bytes_ -= piece_size(piece);
   if (!in_progress_.test(piece)) return;  // never started
   in_progress_.reset(piece);
-  const auto at = std::lower_bound(started_pieces_.begin(), started_pieces_.end(), piece);
-  started_.erase(started_.begin() + (at - started_pieces_.begin()));
-  started_pieces_.erase(at);
+  const auto place = static_cast<std::ptrdiff_t>(started_place(piece));
+  started_.erase(started_.begin() + place);
+  started_pieces_.erase(started_pieces_.begin() + place);
 }
 
 void PiecePicker::piece_failed(std::uint32_t piece) {

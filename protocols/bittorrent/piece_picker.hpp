@@ -6,9 +6,7 @@
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "protocols/bittorrent/bitfield.hpp"
@@ -103,11 +101,13 @@ class PiecePicker {
   BlockRef block_at(std::uint32_t piece, std::uint32_t index) const;
   BlockRef rest_of(std::uint32_t piece, const Started& started, std::uint32_t index) const;  // what is not in yet
   Started& start(std::uint32_t piece);
-  // The started piece's state; only for a piece in state InProgress.
-  Started& started(std::uint32_t piece) {
-    const auto at = std::lower_bound(started_pieces_.begin(), started_pieces_.end(), piece);
-    return started_[static_cast<std::size_t>(at - started_pieces_.begin())];
+  // Where a started piece is (or would go) in started_pieces_ and started_.
+  std::size_t started_place(std::uint32_t piece) const {
+    return static_cast<std::size_t>(std::lower_bound(started_pieces_.begin(), started_pieces_.end(), piece) -
+                                    started_pieces_.begin());
   }
+  // The started piece's state; only for a piece in state InProgress.
+  Started& started(std::uint32_t piece) { return started_[started_place(piece)]; }
   // Calls f(piece, started) for every started piece that `pieces` has, in increasing order,
   // while f returns true.
   template <class F>
@@ -130,7 +130,7 @@ class PiecePicker {
   std::uint64_t missing_bytes_ = 0;
   std::vector<std::uint32_t> availability_;
   std::vector<std::uint8_t> state_;        // PieceState per piece
-  Bitfield missing_;                       // the pieces in state Missing, for new_piece's byte-wise search
+  Bitfield missing_;                       // the pieces in state Missing, for new_piece's word-wise search
   // The pieces in state InProgress, as a bitfield and as a sorted list, each with its Started
   // at the same place in started_. pick() walks them for every request it makes: the
   // bitfield ANDed with the peer's a word at a time is a few words, where a std::map's walk

@@ -56,7 +56,10 @@ std::uint64_t Random::uniform_int(std::uint64_t lo, std::uint64_t hi) {
 
 void Random::skip_uniform_int(std::uint64_t lo, std::uint64_t hi) {
   const std::uint64_t span = hi - lo + 1;
-  span == 0 ? next_u64() : draw_for(span);
+  if (span == 0)
+    next_u64();
+  else
+    draw_for(span);
 }
 
 bool Random::bernoulli(double p) { return p > 0 && uniform() < p; }
