@@ -48,6 +48,11 @@ class FlowSwarm {
     std::uint64_t piece_base[2] = {0, 0};
     std::uint64_t piece_length[2] = {0, 0};
     std::uint32_t cut_to[2] = {0, 0};  // the Piece on its way was cut to this many block bytes (0: not)
+    // Its index, begin and block length: its delivery builds the Message from them (and its
+    // block, when the run carries bytes, from blocks_), so that the kernel event holds no copy.
+    std::uint32_t piece_index[2] = {0, 0};
+    std::uint32_t piece_begin[2] = {0, 0};
+    std::uint32_t piece_block[2] = {0, 0};
   };
   struct Host {
     std::unique_ptr<PeerEngine> engine;
@@ -80,10 +85,40 @@ class FlowSwarm {
     return p.host[0] == host && p.connection[0] == c ? 0 : 1;
   }
 
+  // Control messages of the current drain, all due one latency from now: one kernel event
+  // delivers them in order (a finished piece's Haves are most of a swarm's messages). Each is
+  // its fields, not a Message, whose vector and string every move used to copy; the rare
+  // handshake or bitfield waits in payloads_.
+  struct Delivery {
+    std::uint32_t pipe;
+    std::uint32_t generation;  // the pipe's when sent
+    std::uint32_t host;        // the receiving end
+    ConnectionId connection;
+    MessageType type;
+    std::uint32_t index, begin, length;
+    std::uint32_t payload;     // NoPayload, or where the message waits in payloads_
+  };
+  static constexpr std::uint32_t NoPayload = UINT32_MAX;
+  // A message on a channel, as its flow message holds it until it arrives: the pipe, the side
+  // that sent it and the pipe's generation then, and for a control message whether it is a
+  // Choke or an Unchoke. Eight bytes: with `this` it fits in the std::function itself, which
+  // then allocates nothing.
+  struct OnChannel {
+    std::uint32_t pipe : 30;
+    std::uint32_t from : 1;
+    std::uint32_t unchoke : 1;
+    std::uint32_t generation;
+  };
+
   void drain(std::uint32_t host);
   void send(std::uint32_t host, ConnectionId c, std::variant<Handshake, Message>&& what);
+  void send_piece(std::uint32_t index, int from, Message&& m);
+  void deliver(const Delivery& d);
   void deliver(std::uint32_t pipe, std::uint32_t generation, std::uint32_t host, ConnectionId connection,
-               const std::variant<Handshake, Message>& what);
+               const Message& m);
+  void deliver_piece(OnChannel sent);
+  void deliver_on_channel(OnChannel sent);
+  void run_batch(std::uint32_t b);
   PeerEngine& engine(std::uint32_t host) { return *engines_[host]; }
   void flush_batch();
   void cut_piece(Pipe& p, int from);
@@ -109,16 +144,15 @@ class FlowSwarm {
   std::vector<Pipe> pipes_;
   std::vector<std::uint32_t> generations_;  // by pipe
   std::vector<std::uint32_t> free_pipes_;  // closed, to be used again (the last closed first)
-  // Control messages of the current drain, all due one latency from now: one kernel event
-  // delivers them in order (a finished piece's Haves are most of a swarm's messages).
-  struct Delivery {
-    std::uint32_t pipe;
-    std::uint32_t generation;  // the pipe's when sent
-    std::uint32_t host;        // the receiving end
-    ConnectionId connection;
-    std::variant<Handshake, Message> what;
-  };
+  // The batch being filled, and those on their way: a kernel event names its batch by index
+  // here, so that it fits in the event itself, and a batch delivered keeps its room for the
+  // next (no allocation per batch, nor per event).
   std::vector<Delivery> batch_;
+  std::vector<std::vector<Delivery>> batches_;
+  std::vector<std::uint32_t> free_batches_;
+  std::vector<std::variant<Handshake, Message>> payloads_;
+  std::vector<std::uint32_t> free_payloads_;
+  std::vector<std::string> blocks_;  // by pipe and side: the Piece's bytes on their way, when carried
   std::uint64_t done_ = 0;
   std::uint64_t pieces_cut_ = 0;
   std::vector<double> done_at_;
@@ -291,6 +325,7 @@ void FlowSwarm::dial(std::uint32_t host, const Dial& d) {
     if (free_pipes_.empty()) {
       pipes_.emplace_back();
       generations_.push_back(0);
+      if (content_) blocks_.resize(2 * pipes_.size());
     } else {
       index = free_pipes_.back();
       free_pipes_.pop_back();
@@ -309,39 +344,8 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   if (index == NoPipe) return;
   Pipe& p = pipes_[index];  // open: close() unmaps both ends at once
   const int from = side_of(p, host, c);
-  const Message* m = std::get_if<Message>(&what);
-  if (m && m->type == MessageType::Piece) {
-    flush_batch();  // what was sent before it is scheduled before it
-    if (p.channel[from] == NoChannel)
-      p.channel[from] = net_.open({{hosts_[p.host[from]].up, 1.0}, {hosts_[p.host[1 - from]].down, 1.0}}, point_.latency);
-    // One piece at a time per connection (pacing), so the piece starts where the bytes queued
-    // before it end.
-    p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
-    p.piece_length[from] = m->wire_size();
-    const std::uint32_t generation = generations_[index];
-    hosts_[p.host[1 - from]].incoming.push_back({index, generation, from});
-    net_.send(p.channel[from], m->wire_size(), [this, index, generation, from, what = std::move(what)] {
-      // Delivered: the sender may let its next piece go (pacing), then the receiver has it.
-      Pipe& pipe = pipes_[index];
-      pipe.piece_length[from] = 0;
-      std::erase_if(hosts_[pipe.host[1 - from]].incoming,
-                    [&](const Host::Incoming& in) { return in.pipe == index && in.generation == generation; });
-      const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
-      const std::uint32_t to = pipe.host[1 - from];
-      const ConnectionId to_connection = pipe.connection[1 - from];
-      // Still open: closing a channel cancels what is on it. The sender's drain may close it,
-      // which deliver() then sees in the generation.
-      engine(pipe.host[from]).on_piece_sent(pipe.connection[from], sim_.now(),
-                                            cut_to ? std::optional(cut_to) : std::nullopt);
-      drain(pipe.host[from]);
-      if (!cut_to) return deliver(index, generation, to, to_connection, what);
-      Message part = std::get<Message>(what);
-      part.length = cut_to;
-      if (!part.block.empty()) part.block.resize(cut_to);
-      deliver(index, generation, to, to_connection, part);
-    });
-    return;
-  }
+  Message* m = std::get_if<Message>(&what);
+  if (m && m->type == MessageType::Piece) return send_piece(index, from, std::move(*m));
   // TCP keeps a connection's messages in order: a Choke (or the Unchoke after it) arrives after
   // the pieces sent before it, so the peer it chokes can tell that nothing more is coming. As an
   // empty message on the piece channel it waits for those pieces, then takes only the latency.
@@ -350,12 +354,83 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
       net_.has_messages(p.channel[from])) {
     flush_batch();
     if (m->type == MessageType::Choke && p.piece_length[from] != 0) cut_piece(p, from);
-    net_.send(p.channel[from], 0,
-              [this, index, generation = generations_[index], to = p.host[1 - from], c = p.connection[1 - from],
-               what = std::move(what)] { deliver(index, generation, to, c, what); });
+    const OnChannel sent{index, static_cast<std::uint32_t>(from), m->type == MessageType::Unchoke, generations_[index]};
+    net_.send(p.channel[from], 0, [this, sent] { deliver_on_channel(sent); });
     return;
   }
-  batch_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], std::move(what));
+  Delivery& d = batch_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from],
+                                    MessageType::KeepAlive, 0, 0, 0, NoPayload);
+  if (!m || !m->bitfield.empty() || !m->block.empty()) {  // a handshake, a bitfield
+    if (free_payloads_.empty()) {
+      d.payload = static_cast<std::uint32_t>(payloads_.size());
+      payloads_.push_back(std::move(what));
+    } else {
+      d.payload = free_payloads_.back();
+      free_payloads_.pop_back();
+      payloads_[d.payload] = std::move(what);
+    }
+    return;
+  }
+  d.type = m->type;
+  d.index = m->index;
+  d.begin = m->begin;
+  d.length = m->length;
+}
+
+void FlowSwarm::send_piece(std::uint32_t index, int from, Message&& m) {
+  flush_batch();  // what was sent before it is scheduled before it
+  Pipe& p = pipes_[index];
+  if (p.channel[from] == NoChannel)
+    p.channel[from] = net_.open({{hosts_[p.host[from]].up, 1.0}, {hosts_[p.host[1 - from]].down, 1.0}}, point_.latency);
+  // One piece at a time per connection (pacing), so the piece starts where the bytes queued
+  // before it end.
+  p.piece_base[from] = net_.sent_bytes(p.channel[from]) + net_.queued_bytes(p.channel[from]);
+  p.piece_length[from] = m.wire_size();
+  p.piece_index[from] = m.index;
+  p.piece_begin[from] = m.begin;
+  p.piece_block[from] = m.length;
+  if (content_) blocks_[2 * index + from] = std::move(m.block);
+  const OnChannel sent{index, static_cast<std::uint32_t>(from), 0, generations_[index]};
+  hosts_[p.host[1 - from]].incoming.push_back({index, sent.generation, from});
+  net_.send(p.channel[from], p.piece_length[from], [this, sent] { deliver_piece(sent); });
+}
+
+// A piece has arrived whole, or as much of it as a choke left (cut_piece): the sender may let
+// its next piece go (pacing), then the receiver has it. Still open: closing a channel cancels
+// what is on it. The sender's drain may close it, which deliver() then sees in the generation.
+void FlowSwarm::deliver_piece(OnChannel sent) {
+  const std::uint32_t index = sent.pipe, generation = sent.generation;
+  const int from = static_cast<int>(sent.from);
+  Pipe& pipe = pipes_[index];
+  pipe.piece_length[from] = 0;
+  std::erase_if(hosts_[pipe.host[1 - from]].incoming,
+                [&](const Host::Incoming& in) { return in.pipe == index && in.generation == generation; });
+  const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
+  // Read before the sender's drain, which may send its next piece on this pipe.
+  Message m;
+  m.type = MessageType::Piece;
+  m.index = pipe.piece_index[from];
+  m.begin = pipe.piece_begin[from];
+  m.length = cut_to ? cut_to : pipe.piece_block[from];
+  if (content_) {
+    m.block = std::move(blocks_[2 * index + from]);
+    if (cut_to) m.block.resize(cut_to);
+  }
+  const std::uint32_t to = pipe.host[1 - from];
+  const ConnectionId to_connection = pipe.connection[1 - from];
+  engine(pipe.host[from]).on_piece_sent(pipe.connection[from], sim_.now(),
+                                        cut_to ? std::optional(cut_to) : std::nullopt);
+  drain(pipe.host[from]);
+  deliver(index, generation, to, to_connection, m);
+}
+
+// A Choke or Unchoke that waited on the channel for the pieces before it.
+void FlowSwarm::deliver_on_channel(OnChannel sent) {
+  if (generations_[sent.pipe] != sent.generation) return;
+  const Pipe& pipe = pipes_[sent.pipe];
+  Message m;
+  m.type = sent.unchoke ? MessageType::Unchoke : MessageType::Choke;
+  deliver(sent.pipe, sent.generation, pipe.host[1 - sent.from], pipe.connection[1 - sent.from], m);
 }
 
 // BEP 3: a choke discards the requests not served yet; over TCP, only the 16 KiB block on its
@@ -382,21 +457,52 @@ void FlowSwarm::cut_piece(Pipe& p, int from) {
 // kernel's events as one event each would: nothing else is scheduled between them.
 void FlowSwarm::flush_batch() {
   if (batch_.empty()) return;
-  sim_.schedule_in(point_.latency, [this, batch = std::move(batch_)] {
-    for (const Delivery& d : batch) deliver(d.pipe, d.generation, d.host, d.connection, d.what);
-  });
-  batch_.clear();
+  std::uint32_t b = static_cast<std::uint32_t>(batches_.size());
+  if (free_batches_.empty()) {
+    batches_.emplace_back();
+  } else {
+    b = free_batches_.back();
+    free_batches_.pop_back();
+  }
+  batches_[b].swap(batch_);  // batch_ takes the free batch's room
+  sim_.schedule_in(point_.latency, [this, b] { run_batch(b); });
+}
+
+void FlowSwarm::run_batch(std::uint32_t b) {
+  // Deliveries may flush new batches, growing batches_: this one's messages stay where they
+  // are (a vector moved keeps its buffer), and nobody else writes to it until it is freed.
+  const Delivery* d = batches_[b].data();
+  const std::size_t n = batches_[b].size();
+  for (std::size_t i = 0; i < n; ++i) deliver(d[i]);
+  batches_[b].clear();
+  free_batches_.push_back(b);
+}
+
+void FlowSwarm::deliver(const Delivery& d) {
+  if (d.payload != NoPayload) {
+    // Taken out first: the engine's answers may store payloads of their own.
+    std::variant<Handshake, Message> what = std::move(payloads_[d.payload]);
+    free_payloads_.push_back(d.payload);
+    if (generations_[d.pipe] != d.generation) return;
+    if (const auto* h = std::get_if<Handshake>(&what)) {
+      engine(d.host).on_handshake(d.connection, *h, sim_.now());
+      return drain(d.host);
+    }
+    return deliver(d.pipe, d.generation, d.host, d.connection, std::get<Message>(what));
+  }
+  Message m;
+  m.type = d.type;
+  m.index = d.index;
+  m.begin = d.begin;
+  m.length = d.length;
+  deliver(d.pipe, d.generation, d.host, d.connection, m);
 }
 
 // Only if the connection it was sent on is still open: the pipe's generation has not moved.
 void FlowSwarm::deliver(std::uint32_t pipe, std::uint32_t generation, std::uint32_t host, ConnectionId connection,
-                        const std::variant<Handshake, Message>& what) {
+                        const Message& m) {
   if (generations_[pipe] != generation) return;
-  PeerEngine& e = engine(host);
-  if (const auto* h = std::get_if<Handshake>(&what))
-    e.on_handshake(connection, *h, sim_.now());
-  else
-    e.on_message(connection, std::get<Message>(what), sim_.now());
+  engine(host).on_message(connection, m, sim_.now());
   drain(host);
 }
 
