@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -85,20 +86,17 @@ class FlowSwarm {
     return p.host[0] == host && p.connection[0] == c ? 0 : 1;
   }
 
-  // Control messages of the current drain, all due one latency from now: one kernel event
-  // delivers them in order (a finished piece's Haves are most of a swarm's messages). Each is
-  // its fields, not a Message, whose vector and string every move used to copy; the rare
-  // handshake or bitfield waits in payloads_.
+  // A control message on its way, as its fields, not as a Message, whose vector and string
+  // every move used to copy. A handshake or a bitfield (one per connection) waits in payloads_.
   struct Delivery {
     std::uint32_t pipe;
     std::uint32_t generation;  // the pipe's when sent
     std::uint32_t host;        // the receiving end
     ConnectionId connection;
     MessageType type;
+    bool payload;              // the message is the next in payloads_
     std::uint32_t index, begin, length;
-    std::uint32_t payload;     // NoPayload, or where the message waits in payloads_
   };
-  static constexpr std::uint32_t NoPayload = UINT32_MAX;
   // A message on a channel, as its flow message holds it until it arrives: the pipe, the side
   // that sent it and the pipe's generation then, and for a control message whether it is a
   // Choke or an Unchoke. Eight bytes: with `this` it fits in the std::function itself, which
@@ -118,7 +116,7 @@ class FlowSwarm {
                const Message& m);
   void deliver_piece(OnChannel sent);
   void deliver_on_channel(OnChannel sent);
-  void run_batch(std::uint32_t b);
+  void run_batch(std::uint32_t n);
   PeerEngine& engine(std::uint32_t host) { return *engines_[host]; }
   void flush_batch();
   void cut_piece(Pipe& p, int from);
@@ -144,14 +142,14 @@ class FlowSwarm {
   std::vector<Pipe> pipes_;
   std::vector<std::uint32_t> generations_;  // by pipe
   std::vector<std::uint32_t> free_pipes_;  // closed, to be used again (the last closed first)
-  // The batch being filled, and those on their way: a kernel event names its batch by index
-  // here, so that it fits in the event itself, and a batch delivered keeps its room for the
-  // next (no allocation per batch, nor per event).
-  std::vector<Delivery> batch_;
-  std::vector<std::vector<Delivery>> batches_;
-  std::vector<std::uint32_t> free_batches_;
-  std::vector<std::variant<Handshake, Message>> payloads_;
-  std::vector<std::uint32_t> free_payloads_;
+  // Control messages on their way, in the order they were sent. Each drain's go as one batch,
+  // one kernel event, one latency later (a finished piece's Haves are most of a swarm's
+  // messages); all take the same latency, so the batches arrive in the order they left, and
+  // a kernel event need only say how many messages its batch has. The last `unscheduled_`
+  // are the current drain's, not yet in a batch.
+  std::deque<Delivery> deliveries_;
+  std::uint32_t unscheduled_ = 0;
+  std::deque<std::variant<Handshake, Message>> payloads_;
   std::vector<std::string> blocks_;  // by pipe and side: the Piece's bytes on their way, when carried
   std::uint64_t done_ = 0;
   std::uint64_t pieces_cut_ = 0;
@@ -286,7 +284,6 @@ void FlowSwarm::drain(std::uint32_t host) {
     }
   }
   std::vector<Outgoing> outgoing = e.take_outgoing();
-  batch_.reserve(outgoing.size());  // most go in the batch: one allocation, no growing
   for (Outgoing& o : outgoing) send(host, o.connection, std::move(o.what));
   flush_batch();
   for (ConnectionId c : e.take_closes()) close(host, c);
@@ -358,23 +355,15 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
     net_.send(p.channel[from], 0, [this, sent] { deliver_on_channel(sent); });
     return;
   }
-  Delivery& d = batch_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from],
-                                    MessageType::KeepAlive, 0, 0, 0, NoPayload);
+  ++unscheduled_;
   if (!m || !m->bitfield.empty() || !m->block.empty()) {  // a handshake, a bitfield
-    if (free_payloads_.empty()) {
-      d.payload = static_cast<std::uint32_t>(payloads_.size());
-      payloads_.push_back(std::move(what));
-    } else {
-      d.payload = free_payloads_.back();
-      free_payloads_.pop_back();
-      payloads_[d.payload] = std::move(what);
-    }
+    deliveries_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], MessageType::KeepAlive,
+                        true, 0, 0, 0);
+    payloads_.emplace_back(std::move(what));
     return;
   }
-  d.type = m->type;
-  d.index = m->index;
-  d.begin = m->begin;
-  d.length = m->length;
+  deliveries_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], m->type, false, m->index,
+                      m->begin, m->length);
 }
 
 void FlowSwarm::send_piece(std::uint32_t index, int from, Message&& m) {
@@ -456,33 +445,22 @@ void FlowSwarm::cut_piece(Pipe& p, int from) {
 // The batch's messages arrive in the order they were sent, and in the same place among the
 // kernel's events as one event each would: nothing else is scheduled between them.
 void FlowSwarm::flush_batch() {
-  if (batch_.empty()) return;
-  std::uint32_t b = static_cast<std::uint32_t>(batches_.size());
-  if (free_batches_.empty()) {
-    batches_.emplace_back();
-  } else {
-    b = free_batches_.back();
-    free_batches_.pop_back();
-  }
-  batches_[b].swap(batch_);  // batch_ takes the free batch's room
-  sim_.schedule_in(point_.latency, [this, b] { run_batch(b); });
+  if (unscheduled_ == 0) return;
+  sim_.schedule_in(point_.latency, [this, n = std::exchange(unscheduled_, 0)] { run_batch(n); });
 }
 
-void FlowSwarm::run_batch(std::uint32_t b) {
-  // Deliveries may flush new batches, growing batches_: this one's messages stay where they
-  // are (a vector moved keeps its buffer), and nobody else writes to it until it is freed.
-  const Delivery* d = batches_[b].data();
-  const std::size_t n = batches_[b].size();
-  for (std::size_t i = 0; i < n; ++i) deliver(d[i]);
-  batches_[b].clear();
-  free_batches_.push_back(b);
+void FlowSwarm::run_batch(std::uint32_t n) {
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const Delivery d = deliveries_.front();  // a copy: delivering it may send more
+    deliveries_.pop_front();
+    deliver(d);
+  }
 }
 
 void FlowSwarm::deliver(const Delivery& d) {
-  if (d.payload != NoPayload) {
-    // Taken out first: the engine's answers may store payloads of their own.
-    std::variant<Handshake, Message> what = std::move(payloads_[d.payload]);
-    free_payloads_.push_back(d.payload);
+  if (d.payload) {
+    std::variant<Handshake, Message> what = std::move(payloads_.front());
+    payloads_.pop_front();
     if (generations_[d.pipe] != d.generation) return;
     if (const auto* h = std::get_if<Handshake>(&what)) {
       engine(d.host).on_handshake(d.connection, *h, sim_.now());
