@@ -451,6 +451,12 @@ void FlowSwarm::flush_batch() {
 
 void FlowSwarm::run_batch(std::uint32_t n) {
   for (std::uint32_t i = 0; i < n; ++i) {
+    // The messages after this one, of this batch and the next, are known: fetch what each
+    // will read first, one link of its chain at a time (PeerEngine::prefetch_slot).
+    const std::size_t queued = deliveries_.size();
+    if (queued > 6) engine(deliveries_[6].host).prefetch_engine();
+    if (queued > 4) engine(deliveries_[4].host).prefetch_slot(deliveries_[4].connection);
+    if (queued > 2) engine(deliveries_[2].host).prefetch_connection(deliveries_[2].connection);
     const Delivery d = deliveries_.front();  // a copy: delivering it may send more
     deliveries_.pop_front();
     deliver(d);

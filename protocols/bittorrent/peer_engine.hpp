@@ -158,6 +158,22 @@ class alignas(64) PeerEngine {
   std::optional<Time> wake_at() const;
   // Something waits in one of the take_* lists (an adapter loops until this is false).
   bool has_output() const { return !outgoing_.empty() || other_output_; }
+  // For an adapter that knows which messages come next: a message's first reads are a chain
+  // (this engine, the connection's slot in the id index, the connection), each needing the
+  // one before it, and in a swarm of thousands each is a cache miss. These fetch one link
+  // each, ahead of time: called for a message a few messages before its delivery, in this
+  // order, each on what the one before brought in. (Fetching the picker's count of a Have's
+  // piece too made no measurable difference.)
+  void prefetch_engine() const { __builtin_prefetch(this); }
+  void prefetch_slot(ConnectionId id) const {
+    if (id < by_id_.size()) __builtin_prefetch(by_id_.data() + id);
+  }
+  void prefetch_connection(ConnectionId id) const {
+    if (id >= by_id_.size() || by_id_[id] == NoIndex) return;
+    const char* c = reinterpret_cast<const char*>(connections_.data() + by_id_[id]);
+    __builtin_prefetch(c);
+    __builtin_prefetch(c + 64);  // the bitfield: a Have's
+  }
 
   const TorrentInfo& torrent() const { return *torrent_; }
   const PeerId& peer_id() const { return self_; }
