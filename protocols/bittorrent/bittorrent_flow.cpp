@@ -357,13 +357,13 @@ void FlowSwarm::send(std::uint32_t host, ConnectionId c, std::variant<Handshake,
   }
   ++unscheduled_;
   if (!m || !m->bitfield.empty() || !m->block.empty()) {  // a handshake, a bitfield
-    deliveries_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], MessageType::KeepAlive,
-                        true, 0, 0, 0);
+    deliveries_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from],
+                             MessageType::KeepAlive, true, 0, 0, 0);
     payloads_.emplace_back(std::move(what));
     return;
   }
-  deliveries_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], m->type, false, m->index,
-                      m->begin, m->length);
+  deliveries_.emplace_back(index, generations_[index], p.host[1 - from], p.connection[1 - from], m->type, false,
+                           m->index, m->begin, m->length);
 }
 
 void FlowSwarm::send_piece(std::uint32_t index, int from, Message&& m) {
