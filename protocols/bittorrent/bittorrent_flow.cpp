@@ -29,6 +29,7 @@ constexpr std::uint32_t FirstAddress = 0x0A000001;  // 10.0.0.1 is the server, t
 constexpr std::uint16_t PeerPort = 6881;
 constexpr flow::ChannelId NoChannel = UINT32_MAX;
 constexpr std::uint32_t NoPipe = UINT32_MAX;
+constexpr std::uint64_t PieceHeader = 13;  // a Piece message's bytes before its block: length prefix, id, index, begin
 
 class FlowSwarm {
  public:
@@ -45,15 +46,15 @@ class FlowSwarm {
     ConnectionId connection[2];
     flow::ChannelId channel[2] = {NoChannel, NoChannel};  // host[k] -> host[1 - k]
     // The Piece on its way on channel[k]: where its bytes start in the channel's count, and
-    // its length (0: none), for the receiver's progress reports.
+    // its length (0: none; PieceHeader and its block, as much of it as a choke left), for the
+    // receiver's progress reports and its delivery.
     std::uint64_t piece_base[2] = {0, 0};
     std::uint64_t piece_length[2] = {0, 0};
     std::uint32_t cut_to[2] = {0, 0};  // the Piece on its way was cut to this many block bytes (0: not)
-    // Its index, begin and block length: its delivery builds the Message from them (and its
+    // Its index and begin: its delivery builds the Message from them and its length (and its
     // block, when the run carries bytes, from blocks_), so that the kernel event holds no copy.
     std::uint32_t piece_index[2] = {0, 0};
     std::uint32_t piece_begin[2] = {0, 0};
-    std::uint32_t piece_block[2] = {0, 0};
   };
   struct Host {
     std::unique_ptr<PeerEngine> engine;
@@ -377,7 +378,6 @@ void FlowSwarm::send_piece(std::uint32_t index, int from, Message&& m) {
   p.piece_length[from] = m.wire_size();
   p.piece_index[from] = m.index;
   p.piece_begin[from] = m.begin;
-  p.piece_block[from] = m.length;
   if (content_) blocks_[2 * index + from] = std::move(m.block);
   const OnChannel sent{index, static_cast<std::uint32_t>(from), 0, generations_[index]};
   hosts_[p.host[1 - from]].incoming.push_back({index, sent.generation, from});
@@ -391,7 +391,7 @@ void FlowSwarm::deliver_piece(OnChannel sent) {
   const std::uint32_t index = sent.pipe, generation = sent.generation;
   const int from = static_cast<int>(sent.from);
   Pipe& pipe = pipes_[index];
-  pipe.piece_length[from] = 0;
+  const std::uint64_t length = std::exchange(pipe.piece_length[from], 0);
   std::erase_if(hosts_[pipe.host[1 - from]].incoming,
                 [&](const Host::Incoming& in) { return in.pipe == index && in.generation == generation; });
   const std::uint32_t cut_to = std::exchange(pipe.cut_to[from], 0);
@@ -400,10 +400,10 @@ void FlowSwarm::deliver_piece(OnChannel sent) {
   m.type = MessageType::Piece;
   m.index = pipe.piece_index[from];
   m.begin = pipe.piece_begin[from];
-  m.length = cut_to ? cut_to : pipe.piece_block[from];
+  m.length = static_cast<std::uint32_t>(length - PieceHeader);
   if (content_) {
     m.block = std::move(blocks_[2 * index + from]);
-    if (cut_to) m.block.resize(cut_to);
+    m.block.resize(m.length);  // a choke may have cut it
   }
   const std::uint32_t to = pipe.host[1 - from];
   const ConnectionId to_connection = pipe.connection[1 - from];
@@ -428,17 +428,16 @@ void FlowSwarm::deliver_on_channel(OnChannel sent) {
 // peer keeps that part. Without this, a choked peer got the whole 4 MiB piece, and an
 // uploader kept sending to some twenty peers it had choked besides the five it had not.
 void FlowSwarm::cut_piece(Pipe& p, int from) {
-  constexpr std::uint64_t Header = 13;  // length prefix, id, index, begin
   constexpr std::uint64_t Block = 16384;
   const std::uint64_t sent = net_.sent_bytes(p.channel[from]) - p.piece_base[from];
   if (sent >= p.piece_length[from]) return;  // it has left whole
-  const std::uint64_t length = p.piece_length[from] - Header;
-  const std::uint64_t sent_of_block = sent > Header ? sent - Header : 0;
+  const std::uint64_t length = p.piece_length[from] - PieceHeader;
+  const std::uint64_t sent_of_block = sent > PieceHeader ? sent - PieceHeader : 0;
   const std::uint64_t keep = std::max(Block, (sent_of_block + Block - 1) / Block * Block);
   if (keep >= length) return;
-  const std::uint64_t kept = net_.cut_head(p.channel[from], Header + keep);
+  const std::uint64_t kept = net_.cut_head(p.channel[from], PieceHeader + keep);
   p.piece_length[from] = kept;
-  p.cut_to[from] = static_cast<std::uint32_t>(kept - Header);
+  p.cut_to[from] = static_cast<std::uint32_t>(kept - PieceHeader);
   ++pieces_cut_;
 }
 
