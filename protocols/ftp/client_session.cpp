@@ -428,6 +428,7 @@ void ClientSession::handle_reply(int code, const std::vector<std::string>& lines
       {
         Event aborted = make_event(EventKind::TransferAborted, job_ ? job_->transfer_line + " aborted" : "transfer aborted");
         if (job_) aborted.file = job_->remote;
+        aborted.bytes = received_.size();  // what came before the cut (a get's or a listing's)
         events_.push_back(std::move(aborted));
       }
       job_.reset();
@@ -475,8 +476,10 @@ void ClientSession::fail_transfer(Time now) {
   if (job_ && !data_done_) data_action(DataAction{DataAction::Kind::Abort, 0, 0, 0, {}});
   Event aborted = make_event(EventKind::TransferAborted, job_ ? job_->transfer_line + " failed" : "transfer failed");
   if (job_) aborted.file = job_->remote;
+  aborted.bytes = received_.size();
   events_.push_back(std::move(aborted));
   job_.reset();
+  received_.clear();
   next_command(now);
 }
 

@@ -124,10 +124,12 @@ std::function<void()> make_ftp(ActionContext& c) {
         w.stack(host).tcp, conn, StreamSessionOptions{name, "ftp", "C"},
         [&w, host, name, id, summary, summarize, replies = std::make_shared<std::deque<std::string>>()](const Event& e) {
           if (e.kind == EventKind::SessionEnded) summarize();
-          if (e.kind == EventKind::FileReceived) ++summary->files;
-          if (e.kind == EventKind::TransferCompleted) {
+          // Every octet on the session's data connections counts, listings' and cut-short
+          // transfers' too; a file counts once it has gone whole either way (get or put).
+          if (e.kind == EventKind::TransferCompleted || e.kind == EventKind::TransferAborted) {
             summary->end = w.sim.now();
-            if (e.direction == Direction::Download) summary->data_bytes += e.bytes;
+            summary->data_bytes += e.bytes;
+            if (e.kind == EventKind::TransferCompleted && e.direction != Direction::Listing) ++summary->files;
           }
           // ftp prints each reply right after the engine reports it; the S: lines show those.
           if (e.kind == EventKind::Reply) {
