@@ -94,6 +94,21 @@ check(sorted(sizes.values()) == [102, 106], f"the two data connections carry 106
 types = [r[0] for r in fields(client, "ftp.request.arg", display_filter="ftp.request.command == \"TYPE\"")]
 check(types == ["I", "A", "I"], f"TYPE I (after login), A, I: {types}")
 
+# Types, structures and modes: the same 102-byte file four ways on the wire.
+out = capture("types-structures-modes.toml")
+client = os.path.join(out, "carol-pc-eth0.pcap")
+data = {}
+for port, payload in fields(client, "tcp.srcport", "tcp.payload", display_filter="ftp-data && tcp.len > 0"):
+    data[port] = data.get(port, b"") + bytes.fromhex(payload)
+image, ebcdic, records, blocks = (data.get(str(p), b"") for p in (50000, 50001, 50002, 50003))
+check(len(image) == 102 and image.startswith(b"The data"), f"TYPE I: the file as it is ({len(image)} bytes)")
+check(len(ebcdic) == 102 and ebcdic[0] == 0xE3 and ebcdic.count(0x15) == 4,
+      f"TYPE E: 'T' is 0xE3, each line ends in NL 0x15: {ebcdic[:4].hex()}")
+check(records == image.replace(b"\n", b"\xff\x01")[:-2] + b"\xff\x03",
+      f"STRU R: EOR after each line, EOR+EOF after the last: {records[-4:].hex()}")
+check(blocks == b"\x00\x00\x66" + image + b"\x40\x00\x00",
+      f"MODE B: a header (0, 102), the data, an empty EOF block: {blocks[:3].hex()} ... {blocks[-3:].hex()}")
+
 # The password, read back from the capture as the scenario's comment says.
 out = capture("password-in-the-clear.toml")
 password = run([tshark, "-r", os.path.join(out, "erin-laptop-eth0.pcap"), "-Y", "ftp.request.command==PASS",
