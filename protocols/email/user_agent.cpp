@@ -15,6 +15,7 @@
 #include "protocols/mail/message.hpp"
 #include "protocols/mime/builder.hpp"
 #include "protocols/mime/downgrade.hpp"
+#include "protocols/mime/media_types.hpp"
 #include "protocols/pop3/client_session.hpp"
 #include "protocols/smtp/client_session.hpp"
 #include "sim/core/units.hpp"
@@ -128,7 +129,7 @@ std::function<void()> make_send_mail(ActionContext& c) {
       std::vector<mime::Part> parts{mime::text_part(body)};
       for (const AttachmentSpec& a : attachments) {
         std::string content;
-        if (a.size == 0 && mime::guess_mime_type(a.name) == "image/png") {
+        if (a.size == 0 && mime::media_type_for(a.name) == "image/png") {
           content = make_png(64, 48, message_number);
         } else {
           Random& random = w.sim.random("email.attachments");

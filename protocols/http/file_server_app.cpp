@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocols/http/url.hpp"
+#include "protocols/mime/media_types.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/table_reader.hpp"
 #include "sim/trace/app_events.hpp"
@@ -32,19 +33,6 @@ std::string html_page(int status, const std::string& detail) {
 }
 
 }  // namespace
-
-std::string_view content_type_for(std::string_view path) {
-  static const std::pair<std::string_view, std::string_view> Types[] = {
-      {".html", "text/html"}, {".htm", "text/html"},          {".txt", "text/plain"},
-      {".css", "text/css"},   {".js", "text/javascript"},     {".json", "application/json"},
-      {".png", "image/png"},  {".jpg", "image/jpeg"},         {".jpeg", "image/jpeg"},
-      {".gif", "image/gif"},  {".svg", "image/svg+xml"},      {".pdf", "application/pdf"}};
-  const std::size_t slash = path.rfind('/');
-  const std::string name = to_lower(path.substr(slash == std::string_view::npos ? 0 : slash + 1));
-  for (const auto& [extension, type] : Types)
-    if (name.ends_with(extension)) return type;
-  return "application/octet-stream";
-}
 
 FileServerApp::FileServerApp(AppContext& c) : world_(c.world), node_(c.node) {
   TableReader& t = c.table;
@@ -90,7 +78,7 @@ Response FileServerApp::answer(const Request& request) {
     response.body = html_page(404, "No file here.");
     return response;
   }
-  response.headers.add("Content-Type", std::string(content_type_for(found->first)));
+  response.headers.add("Content-Type", std::string(mime::media_type_for(found->first)));
   response.body = found->second;  // the engine drops it again for HEAD, keeping Content-Length
   return response;
 }

@@ -20,8 +20,6 @@ namespace wiresim::http {
 // The deterministic content of a file given by its size (sim/core/generated_content.hpp),
 // the same bytes as ftp-server's generated files.
 using wiresim::generated_content;
-// RFC 9110 8.3: the Content-Type for a path's extension; application/octet-stream otherwise.
-std::string_view content_type_for(std::string_view path);
 
 class FileServerApp : public App {
  public:

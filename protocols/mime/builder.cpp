@@ -2,6 +2,7 @@
 
 #include "protocols/mime/downgrade.hpp"
 #include "protocols/mime/encoded_word.hpp"
+#include "protocols/mime/media_types.hpp"
 #include "protocols/mime/transfer_encoding.hpp"
 
 namespace wiresim::mime {
@@ -112,7 +113,7 @@ Part text_part(std::string_view utf8_text, std::string_view subtype) {
 
 Part attachment(std::string_view filename, std::string data, std::string_view mime_type) {
   Part part;
-  std::string type = mime_type.empty() ? guess_mime_type(filename) : mail::to_lower(mime_type);
+  std::string type = mime_type.empty() ? std::string(media_type_for(filename)) : mail::to_lower(mime_type);
   if (auto parsed = parse_content_type(type)) part.content_type = *parsed;
   else part.content_type = ContentType{"application", "octet-stream", {}};
   // Quoted encoded words in a filename are not RFC 2047 (5: not inside a quoted string), but
@@ -138,19 +139,6 @@ Part multipart(std::string_view subtype, std::vector<Part> parts) {
   part.content_type = ContentType{"multipart", mail::to_lower(subtype), {}};
   part.parts = std::move(parts);
   return part;
-}
-
-std::string guess_mime_type(std::string_view filename) {
-  const std::size_t dot = filename.rfind('.');
-  const std::string ext = dot == std::string_view::npos ? "" : mail::to_lower(filename.substr(dot + 1));
-  if (ext == "png") return "image/png";
-  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
-  if (ext == "gif") return "image/gif";
-  if (ext == "pdf") return "application/pdf";
-  if (ext == "txt") return "text/plain";
-  if (ext == "html" || ext == "htm") return "text/html";
-  if (ext == "zip") return "application/zip";
-  return "application/octet-stream";
 }
 
 std::string write_part(const Part& part, const BuildOptions& options) {

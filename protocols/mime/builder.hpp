@@ -25,17 +25,13 @@ struct Part {
 
 // text/<subtype>; charset=utf-8, line ends made CRLF (RFC 2046 4.1.1).
 Part text_part(std::string_view utf8_text, std::string_view subtype = "plain");
-// An attachment: Content-Disposition: attachment; filename=..., base64, the type guessed from
-// the file name when `mime_type` is empty.
+// An attachment: Content-Disposition: attachment; filename=..., base64, the type from the file
+// name's extension (media_types.hpp) when `mime_type` is empty.
 Part attachment(std::string_view filename, std::string data, std::string_view mime_type = "");
 // A message/rfc822 entity around a whole message (a forwarded message, a digest entry).
 Part message_part(std::string message_bytes);
 // multipart/<subtype> ("mixed", "alternative", "parallel", "digest") of these parts.
 Part multipart(std::string_view subtype, std::vector<Part> parts);
-
-// png, jpg/jpeg, gif, pdf, txt, html/htm, zip by extension (any case); anything else is
-// application/octet-stream.
-std::string guess_mime_type(std::string_view filename);
 
 struct BuildOptions {
   // Whether the server takes 8-bit data (SMTP 8BITMIME, RFC 6152): text with non-ASCII octets

@@ -6,6 +6,7 @@
 
 #include "protocols/mime/builder.hpp"
 #include "protocols/mime/entity.hpp"
+#include "protocols/mime/media_types.hpp"
 #include "protocols/mime/transfer_encoding.hpp"
 
 using namespace wiresim;
@@ -104,15 +105,25 @@ TEST_CASE("mime builder writes attachments of any bytes in base64 with a guessed
   const Entity e = parse(m);
   CHECK(e.transfer_encoding == "base64");
   CHECK(decoded_body(e, m) == data);
-  CHECK(guess_mime_type("a.jpeg") == "image/jpeg");
-  CHECK(guess_mime_type("a.jpg") == "image/jpeg");
-  CHECK(guess_mime_type("a.gif") == "image/gif");
-  CHECK(guess_mime_type("a.pdf") == "application/pdf");
-  CHECK(guess_mime_type("notes.txt") == "text/plain");
-  CHECK(guess_mime_type("index.htm") == "text/html");
-  CHECK(guess_mime_type("a.zip") == "application/zip");
-  CHECK(guess_mime_type("a.bin") == "application/octet-stream");
-  CHECK(guess_mime_type("README") == "application/octet-stream");
+  CHECK(media_type_for("a.jpeg") == "image/jpeg");
+  CHECK(media_type_for("a.jpg") == "image/jpeg");
+  CHECK(media_type_for("a.gif") == "image/gif");
+  CHECK(media_type_for("a.pdf") == "application/pdf");
+  CHECK(media_type_for("notes.txt") == "text/plain");
+  CHECK(media_type_for("index.htm") == "text/html");
+  CHECK(media_type_for("a.zip") == "application/zip");
+  CHECK(media_type_for("a.bin") == "application/octet-stream");
+  CHECK(media_type_for("README") == "application/octet-stream");
+  // The notes' table: one of each type, and the server's and the mail's types are one table.
+  CHECK(media_type_for("talk.PS") == "application/postscript");
+  CHECK(media_type_for("voice.au") == "audio/basic");
+  CHECK(media_type_for("clip.mpeg") == "video/mpeg");
+  CHECK(media_type_for("song.mp3") == "audio/mpeg");
+  CHECK(media_type_for("film.webm") == "video/webm");
+  CHECK(media_type_for("style.css") == "text/css");
+  CHECK(media_type_for("archive.tar.gz") == "application/octet-stream");
+  CHECK(media_type_for("trailing.") == "application/octet-stream");
+  CHECK(attachment("slides.ps", "%!PS").content_type.mime_type() == "application/postscript");
   CHECK(attachment("x.dat", "", "Text/CSV").content_type.mime_type() == "text/csv");
 }
 
