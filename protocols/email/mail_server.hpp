@@ -81,7 +81,7 @@ class MailServer : public App {
   void message_accepted(std::uint16_t port, const std::string& mail_from, const std::vector<std::string>& rcpts,
                         const std::string& data);
   void run_queue();
-  void attempt(std::uint64_t delivery);
+  void attempt(std::vector<std::uint64_t> deliveries);  // all for one domain: one connection
   void send_bounces();
   void keep(std::unique_ptr<AnyStreamSession> session);
   void note(const std::string& layer, const std::string& event, const std::string& text);

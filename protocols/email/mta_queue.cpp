@@ -50,9 +50,15 @@ std::vector<std::uint64_t> MtaQueue::enqueue(const std::string& mail_from, const
     delivery.rcpts = by_domain[d];
     delivery.data = data;
     delivery.queued = delivery.next_attempt = now;
+    std::string held;
+    if (auto wait = domain_waits_.find(d); wait != domain_waits_.end() && wait->second > now) {
+      delivery.next_attempt = wait->second;
+      const std::int64_t whole = ((wait->second - now).ns + 999'999'999) / 1'000'000'000;  // whole seconds, up
+      held = "; " + d + " failed recently: held for its next try in " + format_duration(seconds(whole));
+    }
     ids.push_back(delivery.id);
     events_.push_back({QueueEvent::Kind::Queued, delivery.id,
-                       "queued for " + d + " (" + recipients(delivery.rcpts.size()) + ")"});
+                       "queued for " + d + " (" + recipients(delivery.rcpts.size()) + ")" + held});
   }
   return ids;
 }
@@ -68,7 +74,16 @@ std::vector<std::uint64_t> MtaQueue::take_due(Time now) {
                        "attempt " + std::to_string(d.attempts) + " to deliver to " + d.domain + " (" +
                            recipients(d.rcpts.size()) + ")"});
   }
-  return due;
+  // Those for one domain side by side, in the order each domain first came due.
+  std::vector<std::uint64_t> grouped;
+  std::vector<bool> taken(due.size(), false);
+  for (std::size_t i = 0; i < due.size(); ++i)
+    for (std::size_t j = i; j < due.size(); ++j)
+      if (!taken[j] && deliveries_.at(due[j]).domain == deliveries_.at(due[i]).domain) {
+        grouped.push_back(due[j]);
+        taken[j] = true;
+      }
+  return grouped;
 }
 
 void MtaQueue::attempt_finished(std::uint64_t id, const std::vector<RecipientOutcome>& outcomes, Time now) {
@@ -105,10 +120,16 @@ void MtaQueue::attempt_finished(std::uint64_t id, const std::vector<RecipientOut
   }
   if (!failed.empty()) bounce(d, std::move(failed));
   if (d.rcpts.empty()) {
+    if (delivered) domain_waits_.erase(d.domain);  // it takes mail again
     deliveries_.erase(it);
     return;
   }
   d.next_attempt = now + config_.retry_interval;
+  // The whole destination waits: what else is queued for it goes at the same next try.
+  domain_waits_[d.domain] = d.next_attempt;
+  for (auto& [other_id, other] : deliveries_)
+    if (other.domain == d.domain && !other.in_progress && other.next_attempt < d.next_attempt)
+      other.next_attempt = d.next_attempt;
   events_.push_back({QueueEvent::Kind::Deferred, id,
                      "deferred (" + d.last_error + "); next try in " + format_duration(config_.retry_interval)});
 }

@@ -1,6 +1,8 @@
 // The MTA's outgoing queue (RFC 5321 4.5.4): messages wait per destination domain, are tried
 // when due, retried on temporary failure on a fixed schedule, and bounced to their sender on
-// permanent failure or after the give-up time. Sans-I/O: the MTA app looks up MX records and
+// permanent failure or after the give-up time. A destination that failed waits as a whole
+// (4.5.4.1: "the sender MUST delay retrying a particular destination"): the messages for it,
+// new ones included, are all due at its next try, and go over one connection. Sans-I/O: the MTA app looks up MX records and
 // runs the SMTP client; this only decides what happens when.
 #pragma once
 
@@ -63,7 +65,8 @@ class MtaQueue {
   // Queues a message, split by recipient domain; each part is due now. Returns the deliveries.
   std::vector<std::uint64_t> enqueue(const std::string& mail_from, const std::vector<std::string>& rcpts,
                                      const std::string& data, Time now);
-  // Deliveries due at `now` that are not being tried: the MTA starts an attempt for each.
+  // Deliveries due at `now` that are not being tried, those for one domain side by side: the
+  // MTA starts one attempt, one connection, per domain.
   std::vector<std::uint64_t> take_due(Time now);
   // What an attempt achieved, recipient by recipient.
   void attempt_finished(std::uint64_t id, const std::vector<RecipientOutcome>& outcomes, Time now);
@@ -79,6 +82,7 @@ class MtaQueue {
 
   QueueConfig config_;
   std::map<std::uint64_t, Delivery> deliveries_;
+  std::map<std::string, Time> domain_waits_;  // a domain that failed: nothing goes to it before this
   std::uint64_t next_id_ = 1;
   std::vector<QueueEvent> events_;
   std::vector<Bounce> bounces_;

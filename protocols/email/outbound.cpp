@@ -1,6 +1,7 @@
-// The MTA's side that sends: when the queue says a delivery is due, find where the domain's
-// mail goes (MX records through the host's resolver, RFC 5321 5.1), open SMTP to the best
-// exchange on port 25, and tell the queue each recipient's fate. Bounces go out the same way.
+// The MTA's side that sends: when the queue says deliveries for a domain are due, find where
+// the domain's mail goes (MX records through the host's resolver, RFC 5321 5.1), open SMTP to
+// the best exchange on port 25, send them all on that one connection, one transaction each,
+// and tell the queue each recipient's fate. Bounces go out the same way.
 #include <algorithm>
 
 #include "protocols/dns/dns_world.hpp"
@@ -21,16 +22,20 @@ struct Exchange {
   std::optional<Ipv4Address> address;
 };
 
-// One attempt to deliver one queued delivery.
+// One attempt to deliver the queued deliveries for one domain.
 class Outbound {
  public:
-  Outbound(MailServer& server, std::uint64_t delivery) : server_(server), id_(delivery) {}
+  Outbound(MailServer& server, std::vector<std::uint64_t> deliveries) : server_(server), ids_(std::move(deliveries)) {}
 
   void start() {
-    const Delivery* d = server_.queue_.find(id_);
+    const Delivery* d = server_.queue_.find(ids_.front());
     if (!d) return;
     if (server_.is_local_domain(d->domain)) {  // a bounce to one of our own users, say
-      finish(server_.deliver_locally(d->mail_from, d->rcpts, d->data));
+      std::vector<std::vector<RecipientOutcome>> outcomes;
+      for (std::uint64_t id : ids_)
+        if (const Delivery* each = server_.queue_.find(id))
+          outcomes.push_back(server_.deliver_locally(each->mail_from, each->rcpts, each->data));
+      finish(std::move(outcomes));
       return;
     }
     const std::string domain = d->domain;
@@ -92,13 +97,17 @@ class Outbound {
   }
 
   void connect(Ipv4Address address) {
-    const Delivery* d = server_.queue_.find(id_);
+    const Delivery* d = server_.queue_.find(ids_.front());
     smtp::ClientJob job;
     job.client_host = server_.config_.domain;
     job.use_ehlo = server_.config_.ehlo;
     job.mail_from = d->mail_from;
     job.rcpts = d->rcpts;
     job.data = d->data;
+    for (std::size_t i = 1; i < ids_.size(); ++i) {
+      const Delivery* more = server_.queue_.find(ids_[i]);
+      job.more.push_back({more->mail_from, more->rcpts, more->data});
+    }
     job.downgrade_8bit = [](std::string_view data) { return mime::to_7bit(data); };
     World& w = server_.world_;
     TcpConnection& conn = w.stack(server_.node_).tcp.connect({address, SmtpPort});
@@ -111,41 +120,49 @@ class Outbound {
   }
 
   void finished_job() {
-    const smtp::ClientResult& result = session_->engine().result();
+    const std::vector<smtp::ClientResult>& results = session_->engine().results();
     // A server we never spoke with (no greeting): try the next exchange (RFC 5321 5.1).
-    const bool never_spoke = result.outcome == smtp::Outcome::TemporaryFailure && result.code == 0 &&
-                             result.steps.empty();
+    const smtp::ClientResult& first = results.front();
+    const bool never_spoke = first.outcome == smtp::Outcome::TemporaryFailure && first.code == 0 &&
+                             first.steps.empty();
     if (never_spoke && next_ + 1 < exchanges_.size()) {
-      last_error_ = result.error;
+      last_error_ = first.error;
       ++next_;
       retired_.push_back(std::move(session_));
       return try_next();
     }
-    std::vector<RecipientOutcome> outcomes;
-    for (const smtp::RecipientResult& r : result.recipients) {
-      RecipientOutcome o{r.mailbox, RecipientOutcome::Status::Temporary, std::to_string(r.code) + " " + r.text};
-      if (r.status == smtp::RecipientStatus::Accepted && result.outcome == smtp::Outcome::Delivered)
-        o.status = RecipientOutcome::Status::Delivered;
-      else if (r.status == smtp::RecipientStatus::PermanentFailure ||
-               (r.status == smtp::RecipientStatus::Accepted && result.outcome == smtp::Outcome::PermanentFailure))
-        o.status = RecipientOutcome::Status::Permanent;
-      if (r.code == 0) o.reply = result.error.empty() ? result.text : result.error;
-      outcomes.push_back(std::move(o));
+    std::vector<std::vector<RecipientOutcome>> outcomes;
+    for (const smtp::ClientResult& result : results) {
+      std::vector<RecipientOutcome>& each = outcomes.emplace_back();
+      for (const smtp::RecipientResult& r : result.recipients) {
+        RecipientOutcome o{r.mailbox, RecipientOutcome::Status::Temporary, std::to_string(r.code) + " " + r.text};
+        if (r.status == smtp::RecipientStatus::Accepted && result.outcome == smtp::Outcome::Delivered)
+          o.status = RecipientOutcome::Status::Delivered;
+        else if (r.status == smtp::RecipientStatus::PermanentFailure ||
+                 (r.status == smtp::RecipientStatus::Accepted && result.outcome == smtp::Outcome::PermanentFailure))
+          o.status = RecipientOutcome::Status::Permanent;
+        if (r.code == 0) o.reply = result.error.empty() ? result.text : result.error;
+        each.push_back(std::move(o));
+      }
     }
     finish(std::move(outcomes));
   }
 
   void fail_all(RecipientOutcome::Status status, const std::string& why) {
-    std::vector<RecipientOutcome> outcomes;
-    if (const Delivery* d = server_.queue_.find(id_))
-      for (const std::string& r : d->rcpts) outcomes.push_back({r, status, why});
+    std::vector<std::vector<RecipientOutcome>> outcomes;
+    for (std::uint64_t id : ids_) {
+      std::vector<RecipientOutcome>& each = outcomes.emplace_back();
+      if (const Delivery* d = server_.queue_.find(id))
+        for (const std::string& r : d->rcpts) each.push_back({r, status, why});
+    }
     finish(std::move(outcomes));
   }
 
-  void finish(std::vector<RecipientOutcome> outcomes);
+  // Each delivery's outcomes, in the order of ids_.
+  void finish(std::vector<std::vector<RecipientOutcome>> outcomes);
 
   MailServer& server_;
-  std::uint64_t id_;
+  std::vector<std::uint64_t> ids_;
   std::vector<Exchange> exchanges_;
   std::size_t next_ = 0;
   std::string last_error_ = "no mail exchanger reachable";
@@ -153,26 +170,36 @@ class Outbound {
   std::vector<std::unique_ptr<StreamSession<smtp::ClientSession>>> retired_;
 };
 
-void Outbound::finish(std::vector<RecipientOutcome> outcomes) {
+void Outbound::finish(std::vector<std::vector<RecipientOutcome>> outcomes) {
   MailServer& server = server_;
-  const std::uint64_t id = id_;
-  server.queue_.attempt_finished(id, outcomes, server.world_.sim.now());
+  for (std::size_t i = 0; i < ids_.size(); ++i)
+    server.queue_.attempt_finished(ids_[i], i < outcomes.size() ? outcomes[i] : std::vector<RecipientOutcome>{},
+                                   server.world_.sim.now());
   // This object may be deep in its session's callback: let the kernel drop it afterwards.
-  server.world_.sim.schedule_in(Duration{}, [&server, id] { server.attempts_.erase(id); });
+  const std::uint64_t key = ids_.front();
+  server.world_.sim.schedule_in(Duration{}, [&server, key] { server.attempts_.erase(key); });
   server.run_queue();
 }
 
-void MailServer::attempt(std::uint64_t delivery) {
-  auto& slot = attempts_[delivery];
-  slot = std::make_shared<Outbound>(*this, delivery);
+void MailServer::attempt(std::vector<std::uint64_t> deliveries) {
+  auto& slot = attempts_[deliveries.front()];
+  slot = std::make_shared<Outbound>(*this, std::move(deliveries));
   slot->start();
 }
 
 void MailServer::run_queue() {
-  // Publish what the queue did, send bounces, start what is due, and wake for the next retry.
-  for (std::uint64_t id : queue_.take_due(world_.sim.now())) attempt(id);
+  // Publish what the queue did, send bounces, start what is due (one attempt per domain), and
+  // wake for the next retry.
+  const std::vector<std::uint64_t> due = queue_.take_due(world_.sim.now());
+  // The queue's lines first: an attempt may get its MX from the cache and say so at once.
   for (const QueueEvent& e : queue_.take_events())
     publish_mail<QueueTrace>(world_, node_, "smtp", std::string(to_string(e.kind)), "queue: " + e.text);
+  for (std::size_t i = 0; i < due.size();) {
+    std::vector<std::uint64_t> group{due[i++]};
+    const std::string& domain = queue_.find(group.front())->domain;
+    while (i < due.size() && queue_.find(due[i])->domain == domain) group.push_back(due[i++]);
+    attempt(std::move(group));
+  }
   send_bounces();
   if (queue_timer_) world_.sim.cancel(*queue_timer_);
   queue_timer_.reset();

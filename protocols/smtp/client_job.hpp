@@ -31,13 +31,25 @@ struct ClientTimeouts {
   Duration data_termination = seconds(600);// 4.5.3.2.6 the reply after "."
 };
 
+// One message's envelope and content: a mail transaction (RFC 5321 3.3).
+struct ClientMessage {
+  std::string mail_from;                  // "" sends the null reverse-path "<>" of a bounce
+  std::vector<std::string> rcpts;         // To, Cc and Bcc alike
+  std::string data;                       // the RFC 5322 message; the engine dot-stuffs it
+};
+
 struct ClientJob {
   std::string client_host = "crepes.fr";  // the name in HELO/EHLO
   bool use_ehlo = true;                   // EHLO, falling back to HELO on 500/502 (RFC 5321 3.2)
   std::optional<Credentials> auth;        // AUTH after EHLO, as a user agent does with its MSA
-  std::string mail_from;                  // "" sends the null reverse-path "<>" of a bounce
+  std::string mail_from;                  // the first message: "" sends the null reverse-path "<>"
   std::vector<std::string> rcpts;         // To, Cc and Bcc alike
   std::string data;                       // the RFC 5322 message; the engine dot-stuffs it
+  // Further messages for the same server, on the same connection: when one transaction ends
+  // the next begins with its own MAIL FROM (RFC 5321 3.3: "the client then repeats this
+  // process"), after an RSET if the one before failed (4.1.1.5), and QUIT comes after the
+  // last. An MTA sends everything queued for a destination this way.
+  std::vector<ClientMessage> more;
   // Called when data holds 8-bit bytes and the server does not offer 8BITMIME (RFC 6152 3);
   // returns a 7-bit version (quoted-printable or base64 parts). Unset: the job fails.
   std::function<std::string(std::string_view)> downgrade_8bit;

@@ -38,10 +38,12 @@ std::string_view to_string(RecipientStatus status) {
 }
 
 ClientSession::ClientSession(ClientJob job) : job_(std::move(job)) {
-  for (const std::string& rcpt : job_.rcpts) {
-    RecipientResult result;
-    result.mailbox = rcpt;
-    result_.recipients.push_back(std::move(result));
+  messages_.push_back({job_.mail_from, job_.rcpts, job_.data});
+  for (ClientMessage& m : job_.more) messages_.push_back(std::move(m));
+  job_.more.clear();
+  for (const ClientMessage& m : messages_) {
+    ClientResult& r = results_.emplace_back();
+    for (const std::string& rcpt : m.rcpts) r.recipients.push_back({rcpt, RecipientStatus::Pending, 0, {}});
   }
 }
 
@@ -68,7 +70,7 @@ void ClientSession::on_bytes(std::string_view data, Time now) {
       event.kind = EventKind::ProtocolError;
       event.text = "smtp: " + *out.error;
       events_.push_back(std::move(event));
-      if (result_.outcome == Outcome::Pending) {
+      if (!all_decided()) {
         fail(Outcome::TemporaryFailure, 0, "", "the server sent a malformed reply", now, false);
       } else {
         finish("smtp: closed after a malformed reply");
@@ -81,7 +83,7 @@ void ClientSession::on_bytes(std::string_view data, Time now) {
 
 void ClientSession::on_closed(Time now) {
   if (done_) return;
-  if (result_.outcome != Outcome::Pending) {
+  if (all_decided()) {
     finish("smtp: the server closed the connection");
     return;
   }
@@ -100,7 +102,7 @@ void ClientSession::on_timer(Time now) {
   std::string error = "no reply to ";
   error += head.command;
   error += " in time";
-  if (result_.outcome != Outcome::Pending) {
+  if (all_decided()) {
     finish("smtp: " + error + ", closing");
     return;
   }
@@ -126,9 +128,11 @@ void ClientSession::handle_reply(const Reply& reply, Time now) {
   }
   const Pending head = pending_.front();
   pending_.pop_front();
-  result_.steps.push_back({head.command, reply.code, reply.text()});
+  results_[head.message].steps.push_back({head.command, reply.code, reply.text()});
   arm_timer(now);
-  if (result_.outcome != Outcome::Pending && head.step != Step::Quit) return;  // pipelined leftovers
+  // Pipelined leftovers of a transaction already decided (an RSET belongs to the message after
+  // the failed one: it is skipped only if the connection failed meanwhile).
+  if (results_[head.message].outcome != Outcome::Pending && head.step != Step::Quit) return;
 
   switch (head.step) {
     case Step::Greeting:
@@ -201,23 +205,23 @@ void ClientSession::handle_reply(const Reply& reply, Time now) {
       if (reply.positive()) {
         if (!pipelining_) {
           next_rcpt_ = 1;
-          send(Step::Rcpt, path("RCPT TO:", job_.rcpts[0]), now, 0);
+          send(Step::Rcpt, path("RCPT TO:", message().rcpts[0]), now, 0);
         }
       } else {
-        fail_by_reply(reply, "MAIL FROM", now);
+        fail_by_reply(reply, "MAIL FROM", now, true);
       }
       break;
     case Step::Rcpt: {
-      RecipientResult& rcpt = result_.recipients[head.rcpt];
+      RecipientResult& rcpt = current().recipients[head.rcpt];
       rcpt.code = reply.code;
       rcpt.text = reply.text();
       rcpt.status = reply.positive()    ? RecipientStatus::Accepted
                     : reply.transient() ? RecipientStatus::TemporaryFailure
                                         : RecipientStatus::PermanentFailure;
       if (pipelining_) break;
-      if (next_rcpt_ < job_.rcpts.size()) {
+      if (next_rcpt_ < message().rcpts.size()) {
         const std::size_t index = next_rcpt_++;
-        send(Step::Rcpt, path("RCPT TO:", job_.rcpts[index]), now, index);
+        send(Step::Rcpt, path("RCPT TO:", message().rcpts[index]), now, index);
       } else if (accepted_rcpts() > 0) {
         send(Step::Data, "DATA", now);
       } else {
@@ -231,7 +235,7 @@ void ClientSession::handle_reply(const Reply& reply, Time now) {
       } else if (accepted_rcpts() == 0) {
         no_recipient_accepted(now);
       } else {
-        fail_by_reply(reply, "DATA", now);
+        fail_by_reply(reply, "DATA", now, true);
       }
       break;
     case Step::EndOfData:
@@ -240,12 +244,23 @@ void ClientSession::handle_reply(const Reply& reply, Time now) {
       } else if (reply.positive()) {
         delivered(reply, now);
       } else {
-        fail_by_reply(reply, "the end of the data", now);
+        fail_by_reply(reply, "the end of the data", now, true);
       }
       break;
-    case Step::Quit:
-      finish(result_.outcome == Outcome::Delivered ? "smtp: done" : "smtp: gave up");
+    case Step::Rset:
+      // RFC 5321 4.1.1.5: the failed transaction is gone; the next one starts clean.
+      if (reply.code == 250) {
+        start_transaction(now);
+      } else {
+        fail_by_reply(reply, "RSET", now);
+      }
       break;
+    case Step::Quit: {
+      const bool any = std::any_of(results_.begin(), results_.end(),
+                                   [](const ClientResult& r) { return r.outcome == Outcome::Delivered; });
+      finish(any ? "smtp: done" : "smtp: gave up");
+      break;
+    }
   }
 }
 
@@ -272,11 +287,12 @@ void ClientSession::after_hello(Time now) {
 }
 
 void ClientSession::start_transaction(Time now) {
-  if (job_.rcpts.empty()) {
-    fail(Outcome::PermanentFailure, 0, "", "the job names no recipient", now);
+  next_rcpt_ = 0;
+  if (message().rcpts.empty()) {
+    fail_message(Outcome::PermanentFailure, 0, "", "the job names no recipient", now, false);
     return;
   }
-  std::string data = job_.data;
+  std::string data = message().data;
   bool body_8bitmime = false;
   if (has_8bit(data)) {
     if (esmtp_ && offers("8BITMIME")) {
@@ -284,21 +300,22 @@ void ClientSession::start_transaction(Time now) {
     } else if (job_.downgrade_8bit) {
       data = job_.downgrade_8bit(data);
     } else {
-      fail(Outcome::PermanentFailure, 0, "",
-           "the message holds 8-bit data, the server does not offer 8BITMIME and no downgrade was given", now);
+      fail_message(Outcome::PermanentFailure, 0, "",
+                   "the message holds 8-bit data, the server does not offer 8BITMIME and no downgrade was given", now,
+                   false);
       return;
     }
   }
   wire_data_ = mail::dot_stuff(data);
-  std::string mail = path("MAIL FROM:", job_.mail_from);
+  std::string mail = path("MAIL FROM:", message().mail_from);
   if (esmtp_ && offers("SIZE")) {
     // RFC 1870 6.1: announce the size, and do not send what the server already said it refuses.
     const std::size_t size = wire_data_.size() - 3;
     if (server_size_limit_ > 0 && size > server_size_limit_) {
-      fail(Outcome::PermanentFailure, 0, "",
-           "the message (" + std::to_string(size) + " octets) is larger than the server's SIZE limit (" +
-               std::to_string(server_size_limit_) + ")",
-           now);
+      fail_message(Outcome::PermanentFailure, 0, "",
+                   "the message (" + std::to_string(size) + " octets) is larger than the server's SIZE limit (" +
+                       std::to_string(server_size_limit_) + ")",
+                   now, false);
       return;
     }
     mail += " SIZE=" + std::to_string(size);
@@ -308,7 +325,7 @@ void ClientSession::start_transaction(Time now) {
   send(Step::Mail, mail, now);
   if (pipelining_) {
     // RFC 2920 3.1: MAIL, the RCPTs and DATA go in one batch; DATA ends the batch.
-    for (std::size_t i = 0; i < job_.rcpts.size(); ++i) send(Step::Rcpt, path("RCPT TO:", job_.rcpts[i]), now, i);
+    for (std::size_t i = 0; i < message().rcpts.size(); ++i) send(Step::Rcpt, path("RCPT TO:", message().rcpts[i]), now, i);
     send(Step::Data, "DATA", now);
   }
 }
@@ -326,13 +343,13 @@ void ClientSession::send_data(Time now) {
     start = end + 2;
   }
   out_ += wire_data_;
-  pending_.push_back({Step::EndOfData, "(end of data)", 0});
+  pending_.push_back({Step::EndOfData, "(end of data)", 0, current_});
   arm_timer(now);
 }
 
 void ClientSession::send(Step step, std::string command, Time now, std::size_t rcpt) {
   send_line(command);
-  pending_.push_back({step, std::move(command), rcpt});
+  pending_.push_back({step, std::move(command), rcpt, current_});
   if (pending_.size() == 1) arm_timer(now);
 }
 
@@ -363,27 +380,46 @@ void ClientSession::arm_timer(Time now) {
 }
 
 void ClientSession::delivered(const Reply& reply, Time now) {
-  result_.outcome = Outcome::Delivered;
-  result_.code = reply.code;
-  result_.text = reply.text();
-  send(Step::Quit, "QUIT", now);
+  ClientResult& r = current();
+  r.outcome = Outcome::Delivered;
+  r.code = reply.code;
+  r.text = reply.text();
+  next_message(false, now);
+}
+
+void ClientSession::next_message(bool reset, Time now) {
+  if (current_ + 1 >= messages_.size()) {
+    send(Step::Quit, "QUIT", now);
+    return;
+  }
+  ++current_;
+  if (reset) {
+    send(Step::Rset, "RSET", now);
+  } else {
+    start_transaction(now);
+  }
+}
+
+void ClientSession::record_failure(ClientResult& result, Outcome outcome, int code, const std::string& text,
+                                   const std::string& error) {
+  if (result.outcome != Outcome::Pending) return;
+  result.outcome = outcome;
+  result.code = code;
+  result.text = text;
+  result.error = error;
+  const RecipientStatus status = outcome == Outcome::TemporaryFailure ? RecipientStatus::TemporaryFailure
+                                                                      : RecipientStatus::PermanentFailure;
+  for (RecipientResult& rcpt : result.recipients) {
+    if (rcpt.status != RecipientStatus::Pending && rcpt.status != RecipientStatus::Accepted) continue;
+    rcpt.status = status;
+    rcpt.code = code;
+    rcpt.text = code != 0 ? text : error;
+  }
 }
 
 void ClientSession::fail(Outcome outcome, int code, std::string text, std::string error, Time now, bool quit) {
-  if (result_.outcome == Outcome::Pending) {
-    result_.outcome = outcome;
-    result_.code = code;
-    result_.text = text;
-    result_.error = error;
-    const RecipientStatus status = outcome == Outcome::TemporaryFailure ? RecipientStatus::TemporaryFailure
-                                                                        : RecipientStatus::PermanentFailure;
-    for (RecipientResult& rcpt : result_.recipients) {
-      if (rcpt.status != RecipientStatus::Pending && rcpt.status != RecipientStatus::Accepted) continue;
-      rcpt.status = status;
-      rcpt.code = code;
-      rcpt.text = code != 0 ? text : error;
-    }
-  }
+  for (std::size_t i = current_; i < results_.size(); ++i) record_failure(results_[i], outcome, code, text, error);
+  current_ = results_.size() - 1;
   if (quit) {
     send(Step::Quit, "QUIT", now);
   } else {
@@ -391,21 +427,28 @@ void ClientSession::fail(Outcome outcome, int code, std::string text, std::strin
   }
 }
 
-void ClientSession::fail_by_reply(const Reply& reply, const std::string& during, Time now) {
+void ClientSession::fail_message(Outcome outcome, int code, std::string text, std::string error, Time now,
+                                 bool sent) {
+  record_failure(current(), outcome, code, text, error);
+  next_message(sent, now);
+}
+
+void ClientSession::fail_by_reply(const Reply& reply, const std::string& during, Time now, bool message) {
   std::string error = during;
   error += " got ";
   error += std::to_string(reply.code);
   error += ' ';
   error += reply.text();
-  // RFC 5321 3.8: after 421 the server closes the channel itself; no QUIT.
-  fail(reply.transient() ? Outcome::TemporaryFailure : Outcome::PermanentFailure, reply.code, reply.text(),
-       std::move(error), now, reply.code != 421);
+  const Outcome outcome = reply.transient() ? Outcome::TemporaryFailure : Outcome::PermanentFailure;
+  // RFC 5321 3.8: after 421 the server closes the channel itself; no QUIT, and no next message.
+  if (message && reply.code != 421) return fail_message(outcome, reply.code, reply.text(), std::move(error), now);
+  fail(outcome, reply.code, reply.text(), std::move(error), now, reply.code != 421);
 }
 
 void ClientSession::no_recipient_accepted(Time now) {
   // Any recipient that may work later makes the whole attempt worth retrying.
   const RecipientResult* decisive = nullptr;
-  for (const RecipientResult& rcpt : result_.recipients) {
+  for (const RecipientResult& rcpt : current().recipients) {
     if (rcpt.status == RecipientStatus::TemporaryFailure) {
       decisive = &rcpt;
       break;
@@ -413,8 +456,8 @@ void ClientSession::no_recipient_accepted(Time now) {
     if (!decisive && rcpt.status == RecipientStatus::PermanentFailure) decisive = &rcpt;
   }
   const bool temporary = decisive && decisive->status == RecipientStatus::TemporaryFailure;
-  fail(temporary ? Outcome::TemporaryFailure : Outcome::PermanentFailure, decisive ? decisive->code : 0,
-       decisive ? decisive->text : "", "no recipient was accepted", now);
+  fail_message(temporary ? Outcome::TemporaryFailure : Outcome::PermanentFailure, decisive ? decisive->code : 0,
+               decisive ? decisive->text : "", "no recipient was accepted", now);
 }
 
 void ClientSession::finish(std::string why) {
@@ -424,16 +467,21 @@ void ClientSession::finish(std::string why) {
   pending_.clear();
   Event event;
   event.kind = EventKind::Finished;
-  event.code = result_.code;
+  event.code = results_.back().code;
   event.text = why;
   event.text += ": ";
-  event.text += to_string(result_.outcome);
-  if (result_.outcome == Outcome::Delivered) {
-    std::size_t accepted = accepted_rcpts();
-    event.text += " to " + std::to_string(accepted) + " of " + std::to_string(result_.recipients.size()) +
-                  " recipient(s)";
-  } else if (!result_.error.empty()) {
-    event.text += " (" + result_.error + ")";
+  if (results_.size() > 1) event.text += std::to_string(results_.size()) + " messages: ";
+  for (std::size_t i = 0; i < results_.size(); ++i) {
+    const ClientResult& r = results_[i];
+    if (i > 0) event.text += "; ";
+    event.text += to_string(r.outcome);
+    if (r.outcome == Outcome::Delivered) {
+      const auto accepted = std::count_if(r.recipients.begin(), r.recipients.end(),
+                                          [](const RecipientResult& x) { return x.status == RecipientStatus::Accepted; });
+      event.text += " to " + std::to_string(accepted) + " of " + std::to_string(r.recipients.size()) + " recipient(s)";
+    } else if (!r.error.empty()) {
+      event.text += " (" + r.error + ")";
+    }
   }
   events_.push_back(std::move(event));
 }
@@ -443,8 +491,13 @@ bool ClientSession::offers(std::string_view keyword) const {
 }
 
 std::size_t ClientSession::accepted_rcpts() const {
-  return static_cast<std::size_t>(std::count_if(result_.recipients.begin(), result_.recipients.end(),
-      [](const RecipientResult& r) { return r.status == RecipientStatus::Accepted; }));
+  const ClientResult& r = results_[current_];
+  return static_cast<std::size_t>(std::count_if(r.recipients.begin(), r.recipients.end(),
+      [](const RecipientResult& x) { return x.status == RecipientStatus::Accepted; }));
+}
+
+bool ClientSession::all_decided() const {
+  return std::all_of(results_.begin(), results_.end(), [](const ClientResult& r) { return r.outcome != Outcome::Pending; });
 }
 
 std::string ClientSession::path(const std::string& keyword, const std::string& mailbox) const {

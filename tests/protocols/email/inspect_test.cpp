@@ -131,17 +131,20 @@ TEST_CASE("mail-server inspect shows the MTA queue: attempting, then deferred wi
   CHECK(next < 1800.0 + 100.0);
   CHECK(queue[0].at("last_error") == "could not connect to the server");
 
-  run_to(*world, 3'601'000);  // the second attempt failed as well
+  run_to(*world, 3'601'000);  // the second attempt failed as well, with the second message held for it
   queue = inspect_app(*world, "crepes-mail", "mail-server").at("queue");
-  REQUIRE(queue.size() == 1);
+  REQUIRE(queue.size() == 2);
   CHECK(queue[0].at("attempts") == 2);
+  CHECK(queue[1].at("attempts") == 1);
   CHECK(queue[0].at("next_try_s").get<double>() > next + 1800.0);
+  CHECK(queue[1].at("next_try_s") == queue[0].at("next_try_s"));  // the destination waits as a whole
 
-  run_to(*world, 4'100'000);  // the third, after the link came back, delivered it
+  run_to(*world, 4'100'000);  // the third, after the link came back, delivered both
   CHECK(inspect_app(*world, "crepes-mail", "mail-server").at("queue").empty());
   const Json inbox = inspect_app(*world, "hamburger-mail", "mail-server").at("mailboxes").at("bob").at("INBOX");
-  REQUIRE(inbox.size() == 1);
+  REQUIRE(inbox.size() == 2);
   CHECK(inbox[0].at("subject") == "Lunch");
+  CHECK(inbox[1].at("subject") == "Dinner");
 }
 
 TEST_CASE("webmail inspect shows the logged-in session while the browser is there, and reading sets \\Seen") {

@@ -93,3 +93,41 @@ TEST_CASE("mta queue never bounces a bounce") {
   CHECK(q.take_bounces().empty());
   CHECK(texts(q).back() == "bounced 1 recipient in crepes.fr; the message was itself a bounce, so it is dropped");
 }
+
+// RFC 5321 4.5.4.1: "the sender MUST delay retrying a particular destination after one attempt
+// has failed". The destination waits as a whole: messages queued for it meanwhile are held, and
+// everything for it comes due at its next try, side by side, for one connection.
+TEST_CASE("mta queue holds a failed destination's other messages for its next try, all due together") {
+  MtaQueue q;
+  const auto first = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "1", Time{})[0];
+  const auto other = q.enqueue("alice@crepes.fr", {"dan@example.com"}, "2", Time{})[0];
+  CHECK(q.take_due(Time{}) == std::vector<std::uint64_t>{first, other});
+  const auto second = q.enqueue("alice@crepes.fr", {"carol@hamburger.edu"}, "3", at_minutes(1))[0];
+  CHECK(q.take_due(at_minutes(1)) == std::vector<std::uint64_t>{second});  // tried at once: no failure yet
+  q.attempt_finished(first, {{"bob@hamburger.edu", Status::Temporary, "421 busy"}}, at_minutes(2));
+  q.attempt_finished(other, {{"dan@example.com", Status::Delivered, "250 ok"}}, at_minutes(2));
+  q.attempt_finished(second, {{"carol@hamburger.edu", Status::Temporary, "421 busy"}}, at_minutes(3));
+  texts(q);
+  // Queued while hamburger.edu waits: held for its try at 33 minutes, not tried now.
+  const auto third = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "4", at_minutes(4))[0];
+  CHECK(texts(q) == std::vector<std::string>{
+                        "queued for hamburger.edu (1 recipient); hamburger.edu failed recently: held for its next "
+                        "try in 1740s"});
+  CHECK(q.take_due(at_minutes(4)).empty());
+  CHECK(q.wake_at() == at_minutes(33));
+  CHECK(q.take_due(at_minutes(32)).empty());  // the first's own retry (32) waits for the domain's
+  CHECK(q.take_due(at_minutes(33)) == std::vector<std::uint64_t>{first, second, third});
+  // Delivered: the domain takes mail at once again.
+  for (auto id : {first, second, third})
+    q.attempt_finished(id, {{q.find(id)->rcpts[0], Status::Delivered, "250 ok"}}, at_minutes(34));
+  const auto fifth = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "5", at_minutes(35))[0];
+  CHECK(q.take_due(at_minutes(35)) == std::vector<std::uint64_t>{fifth});
+}
+
+TEST_CASE("mta queue puts the due deliveries of one domain side by side") {
+  MtaQueue q;
+  const auto a = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "1", Time{})[0];
+  const auto b = q.enqueue("alice@crepes.fr", {"dan@example.com"}, "2", Time{})[0];
+  const auto c = q.enqueue("alice@crepes.fr", {"carol@hamburger.edu"}, "3", Time{})[0];
+  CHECK(q.take_due(Time{}) == std::vector<std::uint64_t>{a, c, b});
+}

@@ -316,3 +316,78 @@ TEST_CASE("client reads multi-line replies and rejects malformed ones") {
   u.reply("220-first\r\n250 second\r\n");
   CHECK(u.client.result().outcome == Outcome::TemporaryFailure);
 }
+
+// RFC 5321 3.3: "the client then repeats this process" on the same connection. An MTA with
+// several messages for one destination sends them all before QUIT; a refused one is reset.
+TEST_CASE("client sends several messages on one connection, one transaction each, then QUIT") {
+  for (bool pipelining : {false, true}) {
+    CAPTURE(pipelining);
+    ClientJob job = job_to_bob();
+    job.use_pipelining = pipelining;
+    job.more.push_back({"alice@crepes.fr", {"carol@hamburger.edu"}, "Subject: two\r\n\r\nSecond.\r\n"});
+    job.more.push_back({"", {"bob@hamburger.edu"}, "Subject: three\r\n\r\nA bounce.\r\n"});
+    const PairRun run = run_pair({}, job);
+    REQUIRE(run.results.size() == 3);
+    for (const ClientResult& r : run.results) CHECK(r.outcome == Outcome::Delivered);
+    const Lines commands = texts_of(run.client_events, EventKind::Command);
+    CHECK(std::count(commands.begin(), commands.end(), "C: EHLO crepes.fr") == 1);
+    CHECK(std::count(commands.begin(), commands.end(), "C: DATA") == 3);
+    CHECK(std::count(commands.begin(), commands.end(), "C: QUIT") == 1);
+    CHECK(std::find(commands.begin(), commands.end(), "C: RSET") == commands.end());  // none failed
+    CHECK(std::find(commands.begin(), commands.end(), "C: MAIL FROM:<> SIZE=29") != commands.end());
+    CHECK(commands.back() == "C: QUIT");
+    int accepted = 0;
+    for (const Event& e : run.server_events) accepted += e.kind == EventKind::MessageAccepted;
+    CHECK(accepted == 3);
+    const std::vector<Event> finished = [&] {
+      std::vector<Event> out;
+      for (const Event& e : run.client_events)
+        if (e.kind == EventKind::Finished) out.push_back(e);
+      return out;
+    }();
+    REQUIRE(finished.size() == 1);
+    CHECK(finished[0].text == "smtp: done: 3 messages: delivered to 1 of 1 recipient(s); delivered to 1 of 1 "
+                              "recipient(s); delivered to 1 of 1 recipient(s)");
+  }
+}
+
+TEST_CASE("client resets a refused message and goes on with the next on the same connection") {
+  for (bool pipelining : {false, true}) {
+    CAPTURE(pipelining);
+    ClientJob job = job_to_bob();
+    job.use_pipelining = pipelining;
+    job.rcpts = {"nobody@hamburger.edu"};  // refused: the first transaction fails
+    job.more.push_back({"alice@crepes.fr", {"bob@hamburger.edu"}, "Subject: two\r\n\r\nSecond.\r\n"});
+    const PairRun run = run_pair(hamburger_with([](const std::string& rcpt) {
+                                   return rcpt == "nobody@hamburger.edu" ? RcptVerdict{550, ""} : RcptVerdict{};
+                                 }),
+                                 job);
+    REQUIRE(run.results.size() == 2);
+    CHECK(run.results[0].outcome == Outcome::PermanentFailure);
+    CHECK(run.results[0].recipients[0].status == RecipientStatus::PermanentFailure);
+    CHECK(run.results[1].outcome == Outcome::Delivered);
+    const Lines commands = texts_of(run.client_events, EventKind::Command);
+    const auto rset = std::find(commands.begin(), commands.end(), "C: RSET");
+    REQUIRE(rset != commands.end());
+    CHECK(std::find(rset, commands.end(), "C: MAIL FROM:<alice@crepes.fr> SIZE=25") != commands.end());
+    CHECK(commands.back() == "C: QUIT");
+  }
+}
+
+TEST_CASE("a lost connection fails the message under way and every one after it") {
+  ClientJob job = job_to_bob();
+  job.more.push_back({"alice@crepes.fr", {"carol@hamburger.edu"}, "Subject: two\r\n\r\nSecond.\r\n"});
+  Scripted s(job);
+  s.reply("220 hamburger.edu\r\n");
+  s.reply("250 hamburger.edu\r\n");
+  s.reply("250 ok\r\n");
+  s.reply("250 ok\r\n");
+  s.reply("354 go\r\n");
+  s.reply("250 accepted\r\n");  // the first is delivered; the second's MAIL goes out
+  s.client.on_closed(at(2));
+  REQUIRE(s.client.results().size() == 2);
+  CHECK(s.client.results()[0].outcome == Outcome::Delivered);
+  CHECK(s.client.results()[1].outcome == Outcome::TemporaryFailure);
+  CHECK(s.client.finished());
+}
+

@@ -87,7 +87,8 @@ inline std::vector<std::string> replies(const ServerConfig& config, std::string_
 }
 
 struct PairRun {
-  ClientResult result;
+  ClientResult result;                  // the first message's
+  std::vector<ClientResult> results;    // every message's
   std::vector<Event> server_events;
   std::vector<Event> client_events;
   std::vector<std::string> client_to_server;  // each chunk the client wrote, in order
@@ -128,6 +129,7 @@ inline PairRun run_pair(const ServerConfig& config, const ClientJob& job, bool b
     if (from_server.empty() && from_client.empty() && (server_closed || client_closed)) break;
   }
   run.result = client.result();
+  run.results = client.results();
   run.server_events = server.take_events();
   run.client_events = client.take_events();
   return run;
