@@ -1,5 +1,6 @@
 // Wildcard matching by dynamic programming over (pattern, name) positions, so patterns full of
-// "*" cannot make it take exponential time.
+// "*" cannot make it take exponential time: one pass over the name per pattern character, a
+// run of wildcards taken as one.
 #include "protocols/imap/list_pattern.hpp"
 
 #include <algorithm>
@@ -14,16 +15,26 @@ bool match(std::string_view pattern, std::string_view name, char delimiter) {
   // reach[j]: the pattern prefix read so far can match name[0, j).
   std::vector<char> reach(name.size() + 1, 0), next(name.size() + 1, 0);
   reach[0] = 1;
-  for (const char p : pattern) {
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char p = pattern[i];
+    if (p == '*' || p == '%') {
+      // "%*", "*%", "**": "*"; "%%": "%".
+      for (; i + 1 < pattern.size() && (pattern[i + 1] == '*' || pattern[i + 1] == '%'); ++i)
+        if (pattern[i + 1] == '*') p = '*';
+    }
     std::fill(next.begin(), next.end(), 0);
-    for (std::size_t j = 0; j <= name.size(); ++j) {
-      if (!reach[j]) continue;
-      if (p == '*' || p == '%') {
-        next[j] = 1;
-        for (std::size_t k = j; k < name.size() && (p == '*' || name[k] != delimiter); ++k) next[k + 1] = 1;
-      } else if (j < name.size() && name[j] == p) {
-        next[j + 1] = 1;
+    if (p == '*') {  // from the first place reached on, everything
+      const auto first = std::find(reach.begin(), reach.end(), 1);
+      std::fill(next.begin() + (first - reach.begin()), next.end(), 1);
+    } else if (p == '%') {  // from each place reached, on to the next delimiter
+      bool open = false;
+      for (std::size_t j = 0; j <= name.size(); ++j) {
+        open = open || reach[j];
+        next[j] = open;
+        if (j < name.size() && name[j] == delimiter) open = false;
       }
+    } else {
+      for (std::size_t j = 0; j < name.size(); ++j) next[j + 1] = reach[j] && name[j] == p;
     }
     reach.swap(next);
   }

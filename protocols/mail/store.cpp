@@ -22,6 +22,10 @@ bool is_below(const std::string& name, const std::string& parent) {
 
 Result<bool> check_folder_name(const std::string& name) {
   if (name.empty()) return Error{"a folder needs a name"};
+  // As real servers do (Dovecot's 255 octets per level and in all, Cyrus's 490 in all): a LIST
+  // pattern is matched against every name, so names stay short.
+  if (name.size() > Store::MaxFolderName)
+    return Error{"a folder name may be at most " + std::to_string(Store::MaxFolderName) + " octets long"};
   if (name.front() == Store::Delimiter || name.back() == Store::Delimiter)
     return Error{"a folder name may not start or end with '/': \"" + name + "\""};
   if (name.find("//") != std::string::npos) return Error{"a folder name may not contain '//': \"" + name + "\""};

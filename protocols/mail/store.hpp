@@ -57,6 +57,7 @@ struct Folder {
 class Store {
  public:
   static constexpr char Delimiter = '/';  // the hierarchy delimiter LIST reports
+  static constexpr std::size_t MaxFolderName = 255;  // octets; CREATE and RENAME refuse longer
 
   // Accounts. Every user has an INBOX from the start.
   Result<bool> add_user(const std::string& user, const std::string& password);

@@ -2,6 +2,7 @@
 // SUBSCRIBE, STATUS and APPEND.
 #include <doctest/doctest.h>
 
+#include "protocols/imap/list_pattern.hpp"
 #include "tests/protocols/imap/imap_fixture.hpp"
 
 using namespace imap_test;
@@ -37,6 +38,28 @@ TEST_CASE("server LIST handles the delimiter query and the * and % wildcards") {
             "* LIST () \"/\" \"INBOX\"\r\n* LIST () \"/\" \"Archive\"\r\n* LIST () \"/\" \"Work\"\r\nl3 OK LIST completed\r\n"
             "* LIST () \"/\" \"Work/Projects\"\r\nl4 OK LIST completed\r\n"
             "* LIST () \"/\" \"INBOX\"\r\nl5 OK LIST completed\r\n");
+}
+
+// A LIST pattern is matched against every mailbox name: its cost must stay one pass over the
+// name per pattern character, whatever the wildcards (a run of them counts as one), and names
+// stay short. The pathological pattern below took tens of seconds, freezing `wiresim serve`.
+TEST_CASE("LIST patterns match in time linear in the pattern, and mailbox names are at most 255 octets") {
+  CHECK(wiresim::imap::matches_pattern("W*%P%s", "Work/Projects", '/'));
+  CHECK_FALSE(wiresim::imap::matches_pattern("W%s", "Work/Projects", '/'));
+  CHECK(wiresim::imap::matches_pattern("%/%", "Work/Projects", '/'));
+  CHECK(wiresim::imap::matches_pattern("%%%/%%", "Work/Projects", '/'));
+  CHECK(wiresim::imap::matches_pattern("*%*", "a/b/c", '/'));
+  CHECK_FALSE(wiresim::imap::matches_pattern("%%%", "a/b", '/'));
+  CHECK(wiresim::imap::matches_pattern("In%", "INBOX", '/'));
+  std::string deep;
+  for (int i = 0; i < 2000; ++i) deep += "a/";
+  deep += "z";
+  CHECK_FALSE(wiresim::imap::matches_pattern(std::string(4000, '*') + "q", deep, '/'));
+  std::string alternating;
+  for (int i = 0; i < 2000; ++i) alternating += "*a";
+  CHECK(wiresim::imap::matches_pattern(alternating + "*z", deep, '/'));
+  CHECK(converse(Login + "c1 CREATE " + std::string(256, 'x') + "\r\nc2 CREATE " + std::string(255, 'y') + "\r\n") ==
+        LoginOk + "c1 NO CREATE failed: a folder name may be at most 255 octets long\r\nc2 OK CREATE completed\r\n");
 }
 
 TEST_CASE("server LSUB lists subscribed mailboxes and follows SUBSCRIBE") {
