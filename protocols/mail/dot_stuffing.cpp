@@ -1,5 +1,7 @@
 #include "protocols/mail/dot_stuffing.hpp"
 
+#include <utility>
+
 namespace wiresim::mail {
 
 std::string dot_stuff(std::string_view text) {
@@ -24,10 +26,14 @@ std::size_t DotUnstuffer::feed(std::string_view data) {
     const char c = data[used++];
     line_ += c;
     if (c != '\n') continue;
-    // A complete line. RFC 5321 4.5.2: drop the first "." of a line; "." alone ends the text.
+    // A complete line. RFC 5321 4.5.2: drop the first "." of a line; "." alone between two
+    // CRLFs ends the text (4.1.1.4). With a bare LF on either side it is text: ending there is
+    // what "SMTP smuggling" exploits.
     std::string_view line = line_;
-    std::string_view content = line.substr(0, line.size() - (line.size() >= 2 && line[line.size() - 2] == '\r' ? 2 : 1));
-    if (content == ".") {
+    const bool crlf = line.size() >= 2 && line[line.size() - 2] == '\r';
+    std::string_view content = line.substr(0, line.size() - (crlf ? 2 : 1));
+    const bool after_crlf = std::exchange(after_crlf_, crlf);
+    if (content == "." && crlf && after_crlf) {
       done_ = true;
     } else {
       if (!line.empty() && line.front() == '.') line.remove_prefix(1);
@@ -48,6 +54,7 @@ void DotUnstuffer::reset() {
   text_.clear();
   line_.clear();
   done_ = false;
+  after_crlf_ = true;
 }
 
 }  // namespace wiresim::mail

@@ -31,6 +31,7 @@ class DotUnstuffer {
   std::string text_;
   std::string line_;  // the current line, until its LF arrives
   bool done_ = false;
+  bool after_crlf_ = true;  // the last line ended in CRLF (the text starts after one)
 };
 
 }  // namespace wiresim::mail

@@ -93,6 +93,7 @@ class ServerSession {
   mail::DotUnstuffer unstuffer_;
   std::string data_line_;     // the current line of message text, for its DataLine event
   bool data_line_cut_ = false;
+  bool data_after_crlf_ = true;  // the last data line ended in CRLF, not a bare LF
   bool data_too_big_ = false;
   std::size_t messages_ = 0;
   std::optional<Time> deadline_;

@@ -32,6 +32,19 @@ TEST_CASE("server removes the extra dot of dot-stuffed lines") {
   CHECK(lines(run.out).back() == "500 Syntax error, command unrecognized");
 }
 
+// RFC 5321 4.1.1.4: only <CRLF>.<CRLF> ends the data. A "." line with a bare LF on either side
+// is data: a server that ends there lets a client smuggle a second message past a filter
+// ("SMTP smuggling", 2023), and here it left the real end to be read as two unknown commands.
+TEST_CASE("server ends the data only at CRLF . CRLF, not at a bare LF") {
+  const ServerRun run = run_server({}, UpToData + "Subject: lf\n\nhello\n.\nmore\r\n.\nstill\r\n.\r\n");
+  const std::vector<Event> messages = accepted(run.events);
+  REQUIRE(messages.size() == 1);
+  CHECK(messages[0].data.find("more") != std::string::npos);
+  CHECK(messages[0].data.find("still") != std::string::npos);
+  for (const std::string& line : lines(run.out)) CHECK(line.rfind("500", 0) != 0);
+  CHECK(lines(run.out).back().rfind("250", 0) == 0);
+}
+
 TEST_CASE("server reports message lines as they crossed the wire") {
   const ServerRun run = run_server({}, UpToData + "..leading dot\r\nplain\r\n.\r\n");
   CHECK(texts_of(run.events, EventKind::DataLine) == Lines{"C: ..leading dot", "C: plain", "C: ."});
