@@ -123,7 +123,8 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
   for (const char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    value = value > (Max - digit) / 10 ? Max : value * 10 + digit;
+    if (value > (Max - digit) / 10) return std::nullopt;  // past 64 bits: 501, not a clamped offset
+    value = value * 10 + digit;
   }
   return value;
 }

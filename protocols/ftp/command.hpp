@@ -36,7 +36,7 @@ std::optional<HostPort> parse_eprt(std::string_view text, bool* protocol_support
 // RFC 2428 3: the port in a 229 reply's "(|||6446|)".
 std::optional<std::uint16_t> parse_epsv_reply(std::string_view text);
 
-// A decimal number made only of digits; values too large for 64 bits saturate.
+// A decimal number made only of digits; nullopt for anything else, or one past 64 bits.
 std::optional<std::uint64_t> parse_number(std::string_view text);
 
 // `text` in double quotes for an error message: at most 60 characters, control octets shown as

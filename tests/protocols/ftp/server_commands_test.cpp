@@ -246,8 +246,10 @@ TEST_CASE("sessions sharing a port allocator never get the same passive port") {
 }
 
 TEST_CASE("REST accepts a number with 350 and refuses the rest") {
-  CHECK(replies_to(crlf({"REST 100", "REST -1", "REST x", "MODE B", "REST 5"})) ==
+  CHECK(replies_to(crlf({"REST 100", "REST -1", "REST x", "REST 18446744073709551615", "REST 18446744073709551616",
+                         "MODE B", "REST 5"})) ==
         crlf({"350 Restart position accepted (100).", "501 Syntax error in parameters or arguments.",
+              "501 Syntax error in parameters or arguments.", "350 Restart position accepted (18446744073709551615).",
               "501 Syntax error in parameters or arguments.", "200 Mode set to B.",
               "504 Command not implemented for that parameter."}));
 }
