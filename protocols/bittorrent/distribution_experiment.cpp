@@ -331,6 +331,13 @@ std::unique_ptr<Experiment> make_distribution_experiment(ExperimentContext& cont
       sweep.tolerance[*m] = share;
     }
   }
+  const std::pair<const char*, std::size_t> lists[] = {{"file", files.size()},
+                                                       {"server_upload", server_uploads.size()},
+                                                       {"peer_upload", peer_uploads.size()},
+                                                       {"peers", peers.size()},
+                                                       {"modes", modes.size()}};
+  for (const auto& [key, size] : lists)
+    if (size == 0) r.fail(key, "'" + std::string(key) + "' is empty: give at least one value, or the sweep has nothing to run");
   const std::uint64_t total = files.size() * server_uploads.size() * peer_uploads.size() * peers.size() * modes.size();
   if (total > 10'000) r.fail_table("the sweep has " + std::to_string(total) + " simulations; keep it under 10,000");
   for (std::uint64_t f : files)

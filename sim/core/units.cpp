@@ -102,7 +102,24 @@ Result<double> parse_bits(std::string_view text) {
 Result<Rate> parse_rate(std::string_view text) {
   static constexpr UnitScale units[] = {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}};
   auto r = scaled(text, units, "rate", "10Mbps", false);
-  if (!r) return Error{r.error()};
+  if (!r) {
+    // "100Mbit", "100 Mbit/s", "100Mb/s", "100mbps": bits per second said another way; name ours.
+    Split s;
+    if (r.error().find("did you mean") == std::string::npos && split_number(text, s) && !s.unit.empty()) {
+      std::string unit;
+      for (char c : s.unit) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      static constexpr std::pair<char, std::string_view> Prefixes[] = {{'k', "kbps"}, {'m', "Mbps"}, {'g', "Gbps"}, {'t', "Tbps"}};
+      std::string_view rest = unit, ours = "bps";
+      for (const auto& [prefix, name] : Prefixes)
+        if (unit.front() == prefix) rest = std::string_view(unit).substr(1), ours = name;
+      if (rest == "bit" || rest == "bits" || rest == "bit/s" || rest == "bits/s" || rest == "b/s" || rest == "bps") {
+        std::string number(text.substr(0, text.find(s.unit)));
+        while (!number.empty() && number.back() == ' ') number.pop_back();
+        return Error{r.error() + "; did you mean \"" + number + std::string(ours) + "\"?"};
+      }
+    }
+    return Error{r.error()};
+  }
   if (*r < 1 || *r > 1e13) return Error{"rate " + quoted(text, '"') + " is out of range (1bps to 10Tbps)"};
   return Rate{static_cast<std::uint64_t>(std::llround(*r))};
 }

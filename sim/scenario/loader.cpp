@@ -3,8 +3,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -14,6 +16,17 @@
 
 namespace wiresim {
 namespace {
+
+// Why an address cannot be an interface's (RFC 1122 3.2.1.3, RFC 5735): nullopt when it can.
+std::optional<std::string> not_an_interface(Ipv4Address a) {
+  const std::uint32_t first = a.value >> 24;
+  if (first == 0) return "0.0.0.0/8 means \"this network\"";
+  if (first == 127) return "127.0.0.0/8 is each host's own loopback";
+  if (a.value == 0xFFFFFFFF) return "255.255.255.255 is the limited broadcast";
+  if (first >= 224 && first < 240) return "224.0.0.0/4 is multicast";
+  if (first >= 240) return "240.0.0.0/4 is reserved";
+  return std::nullopt;
+}
 
 constexpr const char* TopLevelKeys[] = {"scenario", "tcp", "host", "router", "link", "capture", "app", "action", "expect"};
 
@@ -173,6 +186,8 @@ void Loader::read_nodes() {
       if (!id) r.fail("name", "duplicate node name '" + name + "': every host and router needs its own name");
       if (r.has("address")) {
         const Ipv4Address a = r.address("address");
+        if (auto why = not_an_interface(a))
+          r.fail("address", a.to_string() + " cannot be a host's address: " + *why + " (use one such as \"10.0.0.1\")");
         if (!claimed_.insert(a.value).second)
           r.fail("address", "duplicate address " + a.to_string() + ": another node already has it");
         host_addresses_[*id] = {a, r.position_of("address")};
@@ -244,6 +259,8 @@ void Loader::read_links() {
         if (!a)
           r.fail_element("addresses", side, "invalid IPv4 address '" + list[side] +
                                                 "' (expected four numbers 0-255 without leading zeros, such as \"10.0.0.1\")");
+        if (auto why = not_an_interface(*a))
+          r.fail_element("addresses", side, a->to_string() + " cannot be an interface's address: " + *why);
         // The node's own `address` may repeat here, on its first link: the same claim, written twice.
         const auto own = host_addresses_.find(p.ends[side]);
         const bool repeats_own =
@@ -388,6 +405,16 @@ void Loader::read_experiment() {
     if (!found.empty())
       throw ScenarioError(where, "a scenario holds one experiment; [" + found + "] is already here");
     found = section;
+    // The experiment builds its own networks: a topology, apps or expectations beside it would
+    // be silently ignored, which a student would take for a run that used them.
+    for (const char* packet_level : {"host", "router", "link", "app", "action", "capture", "expect", "tcp"}) {
+      const toml::node* other = root_.get(packet_level);
+      if (!other) continue;
+      const toml::node* first = other->is_array() && !other->as_array()->empty() ? other->as_array()->get(0) : other;
+      throw ScenarioError(SourcePosition{file_, first->source().begin.line, first->source().begin.column},
+                          "[" + section + "] is an experiment that builds its own networks; '" + packet_level +
+                              "' is not used by it: remove it, or put it in a scenario of its own");
+    }
     TableReader r = reader(*n->as_table(), "[" + section + "]");
     ExperimentContext ctx{*world_, r};
     world_->experiment = type.make(ctx);
@@ -450,6 +477,12 @@ Result<std::unique_ptr<World>> load_scenario_text(std::string_view text, const s
 
 Result<std::unique_ptr<World>> load_scenario_file(const std::string& path, const LoadOptions& options,
                                                   const Registry& registry) {
+  // Only a regular file: a directory would read as empty, a FIFO would wait forever.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status))
+    return Error{path + ": is a directory, not a scenario file (bundled ones: wiresim list)"};
+  if (!ec && !std::filesystem::is_regular_file(status)) return Error{path + ": is not a regular file"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot open the scenario file"};
   std::ostringstream text;

@@ -91,6 +91,17 @@ TEST_CASE("[distribution] errors point at the value") {
   CHECK(e.error() == "x.toml:3:17: rate \"0Mbps\" is out of range (1bps to 10Tbps)");
   e = load_scenario_text("[distribution]\nfile = \"15Gbit\"\n[[distribution]]\n", "x.toml");
   CHECK(!e);
+  // Nothing to run is an error, not an empty CSV.
+  e = load_scenario_text("[distribution]\nfile = \"15Gbit\"\nserver_upload = \"30Mbps\"\ndownload = \"2Mbps\"\n"
+                         "peer_upload = \"700kbps\"\npeers = [10]\nmodes = []\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error() == "x.toml:7:9: 'modes' is empty: give at least one value, or the sweep has nothing to run");
+  // A topology beside an experiment would be silently unused.
+  e = load_scenario_text("[distribution]\nfile = \"15Gbit\"\nserver_upload = \"30Mbps\"\ndownload = \"2Mbps\"\n"
+                         "peer_upload = \"700kbps\"\npeers = [10]\n[[host]]\nname = \"x\"\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error() == "x.toml:7:1: [distribution] is an experiment that builds its own networks; 'host' is not used "
+                     "by it: remove it, or put it in a scenario of its own");
 }
 
 TEST_CASE("the sweep's CSV starts with the columns a grader reads") {

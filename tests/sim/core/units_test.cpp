@@ -19,6 +19,18 @@ TEST_CASE("a misspelt rate unit gets a suggestion") {
         "(for example \"10Mbps\"); did you mean \"10Mbps\"?");
 }
 
+TEST_CASE("bits per second said another way get our spelling") {
+  for (const char* text : {"100Mbit", "100 Mbit/s", "100Mb/s", "100mbps", "100MBPS"}) {
+    CAPTURE(text);
+    auto r = parse_rate(text);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().ends_with("did you mean \"100Mbps\"?"));
+  }
+  CHECK(parse_rate("64 kbit/s").error().ends_with("did you mean \"64kbps\"?"));
+  CHECK(parse_rate("9600bit").error().ends_with("did you mean \"9600bps\"?"));
+  CHECK(parse_rate("5 furlongs").error().find("did you mean") == std::string::npos);
+}
+
 TEST_CASE("durations parse to exact nanoseconds") {
   CHECK(*parse_duration("5ms") == milliseconds(5));
   CHECK(*parse_duration("1.5s") == milliseconds(1500));

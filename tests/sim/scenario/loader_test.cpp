@@ -63,6 +63,24 @@ TEST_CASE("a duplicate address is refused where it is written") {
         "test.toml:18:26: duplicate address 10.0.1.1: another interface already has it");
 }
 
+TEST_CASE("an address no interface can have is refused, with the reason") {
+  CHECK(test::load_error(Base + "[[host]]\nname = \"carol\"\naddress = \"0.0.0.0\"\n") ==
+        "test.toml:15:11: 0.0.0.0 cannot be a host's address: 0.0.0.0/8 means \"this network\" (use one such as "
+        "\"10.0.0.1\")");
+  CHECK(test::load_error(Base + "[[host]]\nname = \"carol\"\naddress = \"255.255.255.255\"\n").find(
+            "255.255.255.255 is the limited broadcast") != std::string::npos);
+  CHECK(test::load_error(Base + "addresses = [\"10.0.0.1\", \"127.0.0.1\"]\n").find(
+            "127.0.0.1 cannot be an interface's address: 127.0.0.0/8 is each host's own loopback") != std::string::npos);
+}
+
+TEST_CASE("a directory or a missing file is not a scenario") {
+  const std::string dir = std::string(WIRESIM_SOURCE_DIR) + "/scenarios";
+  auto loaded = load_scenario_file(dir, {});
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error() == dir + ": is a directory, not a scenario file (bundled ones: wiresim list)");
+  CHECK(load_scenario_file(dir + "/nope.toml", {}).error() == dir + "/nope.toml: cannot open the scenario file");
+}
+
 TEST_CASE("a value of the wrong type says what was expected") {
   std::string s = Base;
   s.replace(s.find("\"10Mbps\""), 8, "true");
