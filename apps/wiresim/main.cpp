@@ -14,6 +14,7 @@
 #include "apps/wiresim/loopback.hpp"
 #include "apps/wiresim/progress.hpp"
 #include "protocols/bittorrent/theory.hpp"
+#include "sim/core/suggest.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/runner.hpp"
 #ifdef WIRESIM_VIEW
@@ -113,7 +114,17 @@ int run_command(const RunArgs& args) {
     std::cerr << world.error() << "\n";
     return ExitScenarioError;
   }
-  if ((*world)->experiment) return run_experiment(**world, args);
+  if ((*world)->experiment) {
+    // An experiment runs flow-level simulations of its own: no packets, no transcript.
+    if (!args.pcap.empty() || !args.trace.empty() || args.transcript || !args.layers.empty()) {
+      std::cerr << "wiresim: " << args.file
+                << " is an experiment ([distribution]): it writes a CSV and plots (--out DIR) and a report "
+                   "(--report FILE), not captures, traces or a transcript; drop --pcap, --trace, --transcript "
+                   "and --layers\n";
+      return ExitUsage;
+    }
+    return run_experiment(**world, args);
+  }
   options.pcap_directory = args.pcap;
   options.trace_path = args.trace;
   options.report_path = args.report;
@@ -249,7 +260,10 @@ int serve_command(const ServeArgs& args) {
   World& w = **world;
   const auto node = w.net.find_node(args.node);
   if (!node) {
-    std::cerr << "wiresim: serve: no node '" << args.node << "' in " << args.file << "\n";
+    std::vector<std::string> names;
+    for (NodeId id = 0; id < w.net.node_count(); ++id) names.push_back(w.net.node(id).name());
+    std::cerr << "wiresim: serve: no node '" << args.node << "' in " << args.file
+              << did_you_mean_or_list(args.node, names, "its nodes are") << "\n";
     return ExitUsage;
   }
   std::vector<RealService> services;

@@ -116,6 +116,9 @@ TEST_CASE("dialogue_lines splits on CRLF and LF and shortens long writes") {
   CHECK(dialogue_lines("a\nb\r\nc", 12) == std::vector<std::string>{"a", "b", "c"});
   CHECK(dialogue_lines("1\r\n2\r\n3\r\n4\r\n", 3) == std::vector<std::string>{"1", "2", "... (2 more lines)"});
   CHECK(dialogue_lines("", 12).empty());
+  // A compact peer list's bytes: a transcript grep reads as text.
+  CHECK(dialogue_lines(std::string("5:peers6:\x0b\x00\x00\x02\x1a\xe1\tx\x7f\r\n", 19), 12) ==
+        std::vector<std::string>{"5:peers6:\\x0b\\x00\\x00\\x02\\x1a\xe1\tx\\x7f"});
 }
 
 TEST_CASE("a stream session carries a dialogue both ways and closes when the engine asks") {
