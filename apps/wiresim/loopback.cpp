@@ -98,10 +98,13 @@ std::string serve(const std::vector<RealService>& services, int port_offset, boo
   for (std::size_t i = 0; i < services.size(); ++i) {
     const int wanted = any_port ? 0 : services[i].port + port_offset;
     std::uint16_t bound = 0;
-    std::string error =
-        wanted > 65535 ? services[i].name + ": port " + std::to_string(wanted) + " is above 65535"
-        : wanted < 1   ? services[i].name + ": port " + std::to_string(wanted) + " is below 1 (a negative --port-offset?)"
-                       : open_listener(services[i], static_cast<std::uint16_t>(wanted), listeners[i], bound);
+    std::string error;
+    if (wanted > 65535)
+      error = services[i].name + ": port " + std::to_string(wanted) + " is above 65535";
+    else if (!any_port && wanted < 1)
+      error = services[i].name + ": port " + std::to_string(wanted) + " is below 1 (a negative --port-offset?)";
+    else
+      error = open_listener(services[i], static_cast<std::uint16_t>(wanted), listeners[i], bound);
     if (!error.empty()) {
       for (const Listener& l : listeners)
         if (l.fd >= 0) close(l.fd);
