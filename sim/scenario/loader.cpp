@@ -18,6 +18,8 @@ namespace wiresim {
 namespace {
 
 // Why an address cannot be an interface's (RFC 1122 3.2.1.3, RFC 5735): nullopt when it can.
+constexpr std::size_t MaxNodes = 5000;
+
 std::optional<std::string> not_an_interface(Ipv4Address a) {
   const std::uint32_t first = a.value >> 24;
   if (first == 0) return "0.0.0.0/8 means \"this network\"";
@@ -182,6 +184,13 @@ void Loader::read_nodes() {
       const std::string name = r.string("name");
       if (!valid_name(name))
         r.fail("name", "invalid name '" + name + "': use up to 40 letters, digits, '-', '_' or '.'");
+      // Routes are kept between every pair of nodes (all-pairs shortest paths, a table per node):
+      // memory and time grow with the square of the count. 200,000 nodes took 5 GB and minutes
+      // before the first event; a swarm of thousands is the [distribution] experiment's job.
+      if (world_->net.node_count() >= MaxNodes)
+        r.fail_table("a scenario holds at most " + std::to_string(MaxNodes) +
+                     " hosts and routers (routes are computed between every pair); for thousands of peers, use a "
+                     "[distribution] experiment (docs/p2p.md)");
       auto id = world_->net.add_node(name, router ? NodeKind::Router : NodeKind::Host);
       if (!id) r.fail("name", "duplicate node name '" + name + "': every host and router needs its own name");
       if (r.has("address")) {

@@ -73,6 +73,14 @@ TEST_CASE("an address no interface can have is refused, with the reason") {
             "127.0.0.1 cannot be an interface's address: 127.0.0.0/8 is each host's own loopback") != std::string::npos);
 }
 
+TEST_CASE("more nodes than the route tables allow are refused at the first one too many") {
+  std::string text = Base;
+  for (int i = 0; i < 5000; ++i) text += "[[host]]\nname = \"h" + std::to_string(i) + "\"\n";
+  const std::string e = test::load_error(text);
+  CHECK(e.find("a scenario holds at most 5000 hosts and routers") != std::string::npos);
+  CHECK(e.rfind("test.toml:10009:1: ", 0) == 0);  // the 5,001st node (h4998) and its table
+}
+
 TEST_CASE("a directory or a missing file is not a scenario") {
   const std::string dir = std::string(WIRESIM_SOURCE_DIR) + "/scenarios";
   auto loaded = load_scenario_file(dir, {});
