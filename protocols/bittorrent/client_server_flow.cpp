@@ -15,6 +15,10 @@ PointResult run_client_server_flow(const DistributionPoint& point) {
   result.theory = client_server_time(problem_of(point));
   Simulator sim(point.seed);
   flow::FlowNetwork net(sim);
+  // The N transfers start in one instant (and end in one): allocated together, once, at the
+  // end of that instant, not N times over a growing set of channels (N = 20,000 took 28 s).
+  // A nanosecond's interval changes no rate at any moment that lasts.
+  net.set_reallocation_interval(nanoseconds(1));
   const flow::ResourceId server_up = net.add_resource(point.server_upload, "server upload");
   std::vector<double> done;
   done.reserve(point.peers);
