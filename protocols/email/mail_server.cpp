@@ -11,6 +11,7 @@
 #include "protocols/mail/address.hpp"
 #include "protocols/mail/date.hpp"
 #include "protocols/pop3/server_session.hpp"
+#include "protocols/smtp/address.hpp"
 #include "protocols/smtp/server_session.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/registry.hpp"
@@ -34,8 +35,18 @@ const std::map<std::string, std::uint16_t>& service_ports() {
 
 MailServer::MailServer(AppContext& c) : world_(c.world), node_(c.node) {
   TableReader& t = c.table;
+  // RFC 5321 4.1.2 Domain: letters, digits and hyphens in dot-separated labels. Anything else
+  // would greet as "220 ham burger!.edu" and refuse its own mail as a relay.
+  const auto domain_problem = [](const std::string& d) {
+    return "'" + d + "' is not a mail domain: dot-separated labels of letters, digits and '-', such as \"hamburger.edu\"";
+  };
   config_.domain = lower(t.string("domain"));
-  for (const std::string& d : t.string_list_or("other-domains", {})) config_.other_domains.push_back(lower(d));
+  if (!smtp::is_valid_domain(config_.domain) || config_.domain.front() == '[') t.fail("domain", domain_problem(config_.domain));
+  const auto others = t.string_list_or("other-domains", {});
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    config_.other_domains.push_back(lower(others[i]));
+    if (!smtp::is_valid_domain(others[i]) || others[i].front() == '[') t.fail_element("other-domains", i, domain_problem(others[i]));
+  }
   // Accounts: "user:password", as a lecture slide would list them.
   const std::vector<std::string> accounts = t.string_list_or("accounts", {});
   for (std::size_t i = 0; i < accounts.size(); ++i) {

@@ -336,3 +336,13 @@ TEST_CASE("webmail scenario errors point at the key") {
   CHECK(test::load_error(browser_world("read = true\nport = 8080\n"))
             .find("the webmail app on 'b' does not listen on port 8080") != std::string::npos);
 }
+
+TEST_CASE("a mail server's domain must be a mail domain") {
+  CHECK(test::load_error(test::hosts_a_b("", "[[app]]\ntype = \"mail-server\"\nhost = \"b\"\ndomain = \"ham burger!.edu\"\n")) ==
+        "test.toml:10:10: 'ham burger!.edu' is not a mail domain: dot-separated labels of letters, digits and '-', "
+        "such as \"hamburger.edu\"");
+  CHECK(test::load_error(test::hosts_a_b(
+                             "", "[[app]]\ntype = \"mail-server\"\nhost = \"b\"\ndomain = \"hamburger.edu\"\n"
+                                 "other-domains = [\"ok.edu\", \"bad..edu\"]\n"))
+            .find("'bad..edu' is not a mail domain") != std::string::npos);
+}
