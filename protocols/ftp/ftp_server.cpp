@@ -118,6 +118,7 @@ void FtpServerApp::accept(TcpConnection& conn) {
   ServerConfig config = config_;
   // PASV names the address the client reached us at (RFC 959 4.1.2).
   config.address = conn.local().address.value;
+  config.client_address = conn.remote().address.value;
   config.shared_ports = &ports_;
   const auto client_node = world_.net.node_by_address(conn.remote().address);
   const std::string client = client_node ? world_.net.node(*client_node).name() : conn.remote().address.to_string();
@@ -139,6 +140,7 @@ std::vector<RealService> FtpServerApp::real_services() {
     // The loopback socket loop listens on 127.0.0.1 at the port the engine picks from the
     // scenario's passive-ports range (50000 upwards by default), shared by every session.
     config.address = 0x7F000001;
+    config.client_address = 0x7F000001;  // real clients reach us on loopback only
     config.shared_ports = &real_ports_;
     return std::make_unique<RealServerSession>(
         // A real transfer's byte count is what the engine moved; the socket loop counts no acks.

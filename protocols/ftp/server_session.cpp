@@ -498,10 +498,17 @@ void ServerSession::port_command(const Command& command, Time) {
     reply("501 Illegal PORT command.");
     return;
   }
+  if (refuse_third_party(*target)) return;
   drop_data_connection();
   data_mode_ = DataMode::Active;
   active_target_ = *target;
   reply("200 PORT command successful.");
+}
+
+bool ServerSession::refuse_third_party(const HostPort& target) {
+  if (config_.client_address == 0 || target.address == config_.client_address) return false;
+  reply("504 Data connections go to the client's own address only (no FTP bounce, RFC 2577).");
+  return true;
 }
 
 void ServerSession::eprt_command(const Command& command, Time) {
@@ -516,6 +523,7 @@ void ServerSession::eprt_command(const Command& command, Time) {
     reply("501 Illegal EPRT command.");
     return;
   }
+  if (refuse_third_party(*target)) return;
   drop_data_connection();
   data_mode_ = DataMode::Active;
   active_target_ = *target;

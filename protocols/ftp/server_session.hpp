@@ -37,6 +37,10 @@ struct PassivePorts {
 
 struct ServerConfig {
   std::uint32_t address = 0x0A000001;  // 10.0.0.1: what PASV announces (host order)
+  // The control connection's other end (host order). PORT and EPRT naming another host get 504:
+  // the "FTP bounce" that RFC 2577 3 warns of, a server made to connect to a third party.
+  // 0: not known, not checked.
+  std::uint32_t client_address = 0;
   std::uint16_t first_passive_port = 50000;
   std::uint16_t last_passive_port = 50999;
   PassivePorts* shared_ports = nullptr;  // outlives the session; null: the session's own
@@ -139,6 +143,7 @@ class ServerSession {
   void stru_command(const Command& command, Time now);
   void mode_command(const Command& command, Time now);
   void port_command(const Command& command, Time now);
+  bool refuse_third_party(const HostPort& target);  // replied 504: PORT/EPRT to another host
   void eprt_command(const Command& command, Time now);
   void pasv_command(const Command& command, Time now);
   void epsv_command(const Command& command, Time now);

@@ -220,6 +220,19 @@ TEST_CASE("a malformed PORT or EPRT gets 501") {
         "ftp: expected PORT h1,h2,h3,h4,p1,p2 with numbers 0-255 in state LoggedIn, got \"10,0,0,2,156\"");
 }
 
+// RFC 2577 3: a server that connects wherever PORT says can be made to attack a third host.
+TEST_CASE("PORT and EPRT to a host other than the client get 504") {
+  ServerConfig config;
+  config.client_address = 0x0A000002;  // 10.0.0.2
+  Driver d(false, config);
+  d.send(BobLogin + crlf({"PORT 8,8,8,8,4,1", "EPRT |1|192.0.2.1|1025|", "PORT 10,0,0,2,156,64",
+                          "EPRT |1|10.0.0.2|40001|"}));
+  CHECK(d.output.substr(d.output.find(BobLoginReplies) + BobLoginReplies.size()) ==
+        crlf({"504 Data connections go to the client's own address only (no FTP bounce, RFC 2577).",
+              "504 Data connections go to the client's own address only (no FTP bounce, RFC 2577).",
+              "200 PORT command successful.", "200 EPRT command successful."}));
+}
+
 TEST_CASE("PASV and EPSV hand out passive ports in turn") {
   Driver keep(false);
   const std::string out =
