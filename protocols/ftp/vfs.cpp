@@ -194,7 +194,7 @@ std::vector<std::string> Vfs::children(std::string_view directory) const {
 std::string Vfs::content(std::string_view path) const {
   const Entry* entry = find(path);
   if (!entry || entry->directory) return {};
-  return entry->generated_size ? generated_content(*entry->generated_size) : entry->content;
+  return entry->generated_size ? generated_content(*entry->generated_size, path) : entry->content;
 }
 
 std::uint64_t Vfs::size(const Entry& entry) const {

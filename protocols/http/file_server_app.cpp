@@ -50,7 +50,7 @@ FileServerApp::FileServerApp(AppContext& c) : world_(c.world), node_(c.node) {
     const std::optional<std::uint64_t> size = size_of(rest);
     if (size && *size > MaxGeneratedSize)
       t.fail_element("files", i, "a generated file is at most " + format_bytes(MaxGeneratedSize) + "; got " + rest);
-    files_[path] = size ? generated_content(*size) : rest;
+    files_[path] = size ? generated_content(*size, path) : rest;
   }
   port_ = static_cast<std::uint16_t>(t.integer_or("port", 1, 65535, Port));
   if (auto clash = world_.claim_port(node_, "TCP", port_); !clash.empty()) t.fail("port", clash);

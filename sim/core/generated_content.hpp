@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace wiresim {
 
-// 63 letters and digits then LF, line after line; deterministic.
-std::string generated_content(std::uint64_t size);
+// 63 letters and digits then LF, line after line; deterministic. A file named *.png (of at least
+// 84 octets) is a valid PNG of exactly that size instead: one pixel, padded by a private chunk,
+// so that a capture's PNG dissector does not call the body malformed.
+std::string generated_content(std::uint64_t size, std::string_view name = {});
 
 }  // namespace wiresim

@@ -3,21 +3,43 @@
 namespace wiresim {
 namespace {
 
-// A line as the transcript shows it: control octets (a tracker's compact peer list, say) as
-// \xNN, so that the transcript stays text that grep and a terminal take as such.
+// The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629 4), 0 if none.
+std::size_t utf8_sequence(std::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  const std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || s.size() < n) return 0;
+  const auto second = static_cast<unsigned char>(s[1]);
+  if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) || (c == 0xF0 && second < 0x90) ||
+      (c == 0xF4 && second > 0x8F))
+    return 0;  // overlong, a surrogate, or past U+10FFFF
+  for (std::size_t i = 1; i < n; ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+// A line as the transcript shows it: control octets and bytes that are not UTF-8 (a tracker's
+// compact peer list, a PNG's header) as \xNN, so that the transcript stays text that grep and a
+// terminal take as such. UTF-8 text (a non-ASCII subject sent 8bit) stays as it is.
 std::string printable(std::string_view line) {
   static constexpr char Hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(line.size());
-  for (const char ch : line) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      out += "\\x";
-      out += Hex[c >> 4];
-      out += Hex[c & 15];
-    } else {
-      out += ch;
+  for (std::size_t i = 0; i < line.size();) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c >= 0x80) {
+      if (const std::size_t n = utf8_sequence(line.substr(i))) {
+        out += line.substr(i, n);
+        i += n;
+        continue;
+      }
+    } else if ((c >= 0x20 && c != 0x7f) || c == '\t') {
+      out += line[i++];
+      continue;
     }
+    out += "\\x";
+    out += Hex[c >> 4];
+    out += Hex[c & 15];
+    ++i;
   }
   return out;
 }

@@ -27,7 +27,7 @@ struct StreamSessionOptions {
 
 // Splits a write into the transcript's dialogue lines: CRLF or LF ends a line; a write longer
 // than `max_lines` lines keeps max_lines - 1 of them and a "... (n more lines)" line. Control
-// octets other than tab show as \xNN.
+// octets other than tab, and bytes that are not UTF-8, show as \xNN.
 std::vector<std::string> dialogue_lines(std::string_view bytes, std::size_t max_lines);
 
 // What an app holding sessions of several protocols in one container needs to know.

@@ -118,7 +118,12 @@ TEST_CASE("dialogue_lines splits on CRLF and LF and shortens long writes") {
   CHECK(dialogue_lines("", 12).empty());
   // A compact peer list's bytes: a transcript grep reads as text.
   CHECK(dialogue_lines(std::string("5:peers6:\x0b\x00\x00\x02\x1a\xe1\tx\x7f\r\n", 19), 12) ==
-        std::vector<std::string>{"5:peers6:\\x0b\\x00\\x00\\x02\\x1a\xe1\tx\\x7f"});
+        std::vector<std::string>{"5:peers6:\\x0b\\x00\\x00\\x02\\x1a\\xe1\tx\\x7f"});
+  // UTF-8 stays; a byte that is not UTF-8 (a PNG's first) is escaped.
+  CHECK(dialogue_lines("Subject: cr\xc3\xaapes \xe2\x82\xac\r\n\x89PNG\r\n", 12) ==
+        std::vector<std::string>{"Subject: cr\xc3\xaapes \xe2\x82\xac", "\\x89PNG"});
+  CHECK(dialogue_lines("\xc3(\xed\xa0\x80\xf4\x90\x80\x80", 12) ==
+        std::vector<std::string>{"\\xc3(\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80"});
 }
 
 TEST_CASE("a stream session carries a dialogue both ways and closes when the engine asks") {
