@@ -395,6 +395,11 @@ void Loader::read_actions() {
   for (const toml::table* t : entries("action")) {
     TableReader r = reader(*t, "[[action]] #" + std::to_string(++index));
     const Duration at = r.duration("at");
+    // The run stops at its duration: an action after it would never happen, silently.
+    if (info_.duration && at > *info_.duration)
+      r.fail("at", "this action at " + format_duration(at) + " comes after the run's end at " +
+                       format_duration(*info_.duration) + " ([scenario] duration): it would never happen; move it, or "
+                       "raise the duration");
     const ActionType& type = lookup_type(r, registry_.actions(), "do", "action");
     ActionContext ctx{*world_, r};
     auto what = type.make(ctx);

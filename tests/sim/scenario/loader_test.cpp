@@ -81,6 +81,14 @@ TEST_CASE("more nodes than the route tables allow are refused at the first one t
   CHECK(e.rfind("test.toml:10009:1: ", 0) == 0);  // the 5,001st node (h4998) and its table
 }
 
+TEST_CASE("an action after the run's end is an error, not a silent no-op") {
+  const std::string text = "[scenario]\nname = \"t\"\nduration = \"14s\"\n" + Base.substr(Base.find("[[host]]")) +
+                           "[[action]]\nat = \"100h\"\ndo = \"link-down\"\nlink = \"alice-bob\"\n";
+  CHECK(test::load_error(text) ==
+        "test.toml:14:6: this action at 360000s comes after the run's end at 14s ([scenario] duration): it would "
+        "never happen; move it, or raise the duration");
+}
+
 TEST_CASE("a directory or a missing file is not a scenario") {
   const std::string dir = std::string(WIRESIM_SOURCE_DIR) + "/scenarios";
   auto loaded = load_scenario_file(dir, {});
