@@ -63,27 +63,21 @@ std::vector<std::uint64_t> MtaQueue::enqueue(const std::string& mail_from, const
   return ids;
 }
 
-std::vector<std::uint64_t> MtaQueue::take_due(Time now) {
-  std::vector<std::uint64_t> due;
+std::vector<std::vector<std::uint64_t>> MtaQueue::take_due(Time now) {
+  std::vector<std::vector<std::uint64_t>> groups;
   for (auto& [id, d] : deliveries_) {
     if (d.in_progress || d.next_attempt > now) continue;
     d.in_progress = true;
     ++d.attempts;
-    due.push_back(id);
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& g) { return deliveries_.at(g.front()).domain == d.domain; });
+    if (group == groups.end()) group = groups.insert(groups.end(), std::vector<std::uint64_t>{});
+    group->push_back(id);
     events_.push_back({QueueEvent::Kind::Attempting, id,
                        "attempt " + std::to_string(d.attempts) + " to deliver to " + d.domain + " (" +
                            recipients(d.rcpts.size()) + ")"});
   }
-  // Those for one domain side by side, in the order each domain first came due.
-  std::vector<std::uint64_t> grouped;
-  std::vector<bool> taken(due.size(), false);
-  for (std::size_t i = 0; i < due.size(); ++i)
-    for (std::size_t j = i; j < due.size(); ++j)
-      if (!taken[j] && deliveries_.at(due[j]).domain == deliveries_.at(due[i]).domain) {
-        grouped.push_back(due[j]);
-        taken[j] = true;
-      }
-  return grouped;
+  return groups;
 }
 
 void MtaQueue::attempt_finished(std::uint64_t id, const std::vector<RecipientOutcome>& outcomes, Time now) {

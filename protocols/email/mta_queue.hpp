@@ -65,9 +65,9 @@ class MtaQueue {
   // Queues a message, split by recipient domain; each part is due now. Returns the deliveries.
   std::vector<std::uint64_t> enqueue(const std::string& mail_from, const std::vector<std::string>& rcpts,
                                      const std::string& data, Time now);
-  // Deliveries due at `now` that are not being tried, those for one domain side by side: the
-  // MTA starts one attempt, one connection, per domain.
-  std::vector<std::uint64_t> take_due(Time now);
+  // Deliveries due at `now` that are not being tried, one group per domain, in the order each
+  // domain first came due: the MTA starts one attempt, one connection, per group.
+  std::vector<std::vector<std::uint64_t>> take_due(Time now);
   // What an attempt achieved, recipient by recipient.
   void attempt_finished(std::uint64_t id, const std::vector<RecipientOutcome>& outcomes, Time now);
 

@@ -31,10 +31,12 @@ class Outbound {
     const Delivery* d = server_.queue_.find(ids_.front());
     if (!d) return;
     if (server_.is_local_domain(d->domain)) {  // a bounce to one of our own users, say
-      std::vector<std::vector<RecipientOutcome>> outcomes;
-      for (std::uint64_t id : ids_)
-        if (const Delivery* each = server_.queue_.find(id))
-          outcomes.push_back(server_.deliver_locally(each->mail_from, each->rcpts, each->data));
+      std::vector<std::vector<RecipientOutcome>> outcomes;  // one per id, as finish() reads them
+      for (std::uint64_t id : ids_) {
+        const Delivery* each = server_.queue_.find(id);
+        outcomes.push_back(each ? server_.deliver_locally(each->mail_from, each->rcpts, each->data)
+                                : std::vector<RecipientOutcome>{});
+      }
       finish(std::move(outcomes));
       return;
     }
@@ -190,16 +192,11 @@ void MailServer::attempt(std::vector<std::uint64_t> deliveries) {
 void MailServer::run_queue() {
   // Publish what the queue did, send bounces, start what is due (one attempt per domain), and
   // wake for the next retry.
-  const std::vector<std::uint64_t> due = queue_.take_due(world_.sim.now());
+  std::vector<std::vector<std::uint64_t>> due = queue_.take_due(world_.sim.now());
   // The queue's lines first: an attempt may get its MX from the cache and say so at once.
   for (const QueueEvent& e : queue_.take_events())
     publish_mail<QueueTrace>(world_, node_, "smtp", std::string(to_string(e.kind)), "queue: " + e.text);
-  for (std::size_t i = 0; i < due.size();) {
-    std::vector<std::uint64_t> group{due[i++]};
-    const std::string& domain = queue_.find(group.front())->domain;
-    while (i < due.size() && queue_.find(due[i])->domain == domain) group.push_back(due[i++]);
-    attempt(std::move(group));
-  }
+  for (std::vector<std::uint64_t>& group : due) attempt(std::move(group));
   send_bounces();
   if (queue_timer_) world_.sim.cancel(*queue_timer_);
   queue_timer_.reset();

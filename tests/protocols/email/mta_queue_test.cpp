@@ -18,6 +18,8 @@ std::vector<std::string> texts(MtaQueue& q) {
 
 Time at_minutes(int m) { return Time{} + seconds(60LL * m); }
 
+using Groups = std::vector<std::vector<std::uint64_t>>;
+
 }  // namespace
 
 TEST_CASE("mta queue splits a message by recipient domain, each due at once") {
@@ -29,7 +31,7 @@ TEST_CASE("mta queue splits a message by recipient domain, each due at once") {
   CHECK(q.find(ids[0])->rcpts == std::vector<std::string>{"bob@hamburger.edu", "carol@Hamburger.EDU"});
   CHECK(q.find(ids[1])->domain == "example.com");
   CHECK(texts(q) == std::vector<std::string>{"queued for hamburger.edu (2 recipients)", "queued for example.com (1 recipient)"});
-  CHECK(q.take_due(Time{}) == ids);
+  CHECK(q.take_due(Time{}) == Groups{{ids[0]}, {ids[1]}});
   CHECK(q.take_due(Time{}).empty());  // in progress: not due twice
   CHECK_FALSE(q.wake_at().has_value());
 }
@@ -41,7 +43,7 @@ TEST_CASE("mta queue retries a temporary failure every 30 minutes, then delivers
   q.attempt_finished(id, {{"bob@hamburger.edu", Status::Temporary, "connection timed out"}}, at_minutes(1));
   CHECK(q.wake_at() == at_minutes(31));
   CHECK(q.take_due(at_minutes(30)).empty());
-  CHECK(q.take_due(at_minutes(31)) == std::vector<std::uint64_t>{id});
+  CHECK(q.take_due(at_minutes(31)) == Groups{{id}});
   q.attempt_finished(id, {{"bob@hamburger.edu", Status::Delivered, "250 ok"}}, at_minutes(32));
   CHECK(q.pending().empty());
   CHECK(texts(q) == std::vector<std::string>{"queued for hamburger.edu (1 recipient)",
@@ -101,9 +103,9 @@ TEST_CASE("mta queue holds a failed destination's other messages for its next tr
   MtaQueue q;
   const auto first = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "1", Time{})[0];
   const auto other = q.enqueue("alice@crepes.fr", {"dan@example.com"}, "2", Time{})[0];
-  CHECK(q.take_due(Time{}) == std::vector<std::uint64_t>{first, other});
+  CHECK(q.take_due(Time{}) == Groups{{first}, {other}});
   const auto second = q.enqueue("alice@crepes.fr", {"carol@hamburger.edu"}, "3", at_minutes(1))[0];
-  CHECK(q.take_due(at_minutes(1)) == std::vector<std::uint64_t>{second});  // tried at once: no failure yet
+  CHECK(q.take_due(at_minutes(1)) == Groups{{second}});  // tried at once: no failure yet
   q.attempt_finished(first, {{"bob@hamburger.edu", Status::Temporary, "421 busy"}}, at_minutes(2));
   q.attempt_finished(other, {{"dan@example.com", Status::Delivered, "250 ok"}}, at_minutes(2));
   q.attempt_finished(second, {{"carol@hamburger.edu", Status::Temporary, "421 busy"}}, at_minutes(3));
@@ -116,18 +118,18 @@ TEST_CASE("mta queue holds a failed destination's other messages for its next tr
   CHECK(q.take_due(at_minutes(4)).empty());
   CHECK(q.wake_at() == at_minutes(33));
   CHECK(q.take_due(at_minutes(32)).empty());  // the first's own retry (32) waits for the domain's
-  CHECK(q.take_due(at_minutes(33)) == std::vector<std::uint64_t>{first, second, third});
+  CHECK(q.take_due(at_minutes(33)) == Groups{{first, second, third}});
   // Delivered: the domain takes mail at once again.
   for (auto id : {first, second, third})
     q.attempt_finished(id, {{q.find(id)->rcpts[0], Status::Delivered, "250 ok"}}, at_minutes(34));
   const auto fifth = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "5", at_minutes(35))[0];
-  CHECK(q.take_due(at_minutes(35)) == std::vector<std::uint64_t>{fifth});
+  CHECK(q.take_due(at_minutes(35)) == Groups{{fifth}});
 }
 
-TEST_CASE("mta queue puts the due deliveries of one domain side by side") {
+TEST_CASE("mta queue groups the due deliveries by domain") {
   MtaQueue q;
   const auto a = q.enqueue("alice@crepes.fr", {"bob@hamburger.edu"}, "1", Time{})[0];
   const auto b = q.enqueue("alice@crepes.fr", {"dan@example.com"}, "2", Time{})[0];
   const auto c = q.enqueue("alice@crepes.fr", {"carol@hamburger.edu"}, "3", Time{})[0];
-  CHECK(q.take_due(Time{}) == std::vector<std::uint64_t>{a, c, b});
+  CHECK(q.take_due(Time{}) == Groups{{a, c}, {b}});
 }
