@@ -15,6 +15,11 @@ bool has_8bit(std::string_view data) {
   return std::any_of(data.begin(), data.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
+std::size_t accepted(const ClientResult& r) {
+  return static_cast<std::size_t>(std::count_if(r.recipients.begin(), r.recipients.end(),
+      [](const RecipientResult& x) { return x.status == RecipientStatus::Accepted; }));
+}
+
 }  // namespace
 
 std::string_view to_string(Outcome outcome) {
@@ -38,7 +43,8 @@ std::string_view to_string(RecipientStatus status) {
 }
 
 ClientSession::ClientSession(ClientJob job) : job_(std::move(job)) {
-  messages_.push_back({job_.mail_from, job_.rcpts, job_.data});
+  // The job keeps only what concerns the connection; its messages move here.
+  messages_.push_back({std::move(job_.mail_from), std::move(job_.rcpts), std::move(job_.data)});
   for (ClientMessage& m : job_.more) messages_.push_back(std::move(m));
   job_.more.clear();
   for (const ClientMessage& m : messages_) {
@@ -476,9 +482,7 @@ void ClientSession::finish(std::string why) {
     if (i > 0) event.text += "; ";
     event.text += to_string(r.outcome);
     if (r.outcome == Outcome::Delivered) {
-      const auto accepted = std::count_if(r.recipients.begin(), r.recipients.end(),
-                                          [](const RecipientResult& x) { return x.status == RecipientStatus::Accepted; });
-      event.text += " to " + std::to_string(accepted) + " of " + std::to_string(r.recipients.size()) + " recipient(s)";
+      event.text += " to " + std::to_string(accepted(r)) + " of " + std::to_string(r.recipients.size()) + " recipient(s)";
     } else if (!r.error.empty()) {
       event.text += " (" + r.error + ")";
     }
@@ -490,11 +494,7 @@ bool ClientSession::offers(std::string_view keyword) const {
   return std::find(extensions_.begin(), extensions_.end(), keyword) != extensions_.end();
 }
 
-std::size_t ClientSession::accepted_rcpts() const {
-  const ClientResult& r = results_[current_];
-  return static_cast<std::size_t>(std::count_if(r.recipients.begin(), r.recipients.end(),
-      [](const RecipientResult& x) { return x.status == RecipientStatus::Accepted; }));
-}
+std::size_t ClientSession::accepted_rcpts() const { return accepted(results_[current_]); }
 
 bool ClientSession::all_decided() const {
   return std::all_of(results_.begin(), results_.end(), [](const ClientResult& r) { return r.outcome != Outcome::Pending; });
