@@ -20,20 +20,23 @@ std::string dot_stuff(std::string_view text) {
   return out;
 }
 
+TextLine split_line_end(std::string_view line) {
+  const bool crlf = line.size() >= 2 && line[line.size() - 2] == '\r';
+  return {line.substr(0, line.size() - (crlf ? 2 : 1)), crlf};
+}
+
+bool ends_text(const TextLine& line, bool after_crlf) { return line.content == "." && line.crlf && after_crlf; }
+
 std::size_t DotUnstuffer::feed(std::string_view data) {
   std::size_t used = 0;
   while (used < data.size() && !done_) {
     const char c = data[used++];
     line_ += c;
     if (c != '\n') continue;
-    // A complete line. RFC 5321 4.5.2: drop the first "." of a line; "." alone between two
-    // CRLFs ends the text (4.1.1.4). With a bare LF on either side it is text: ending there is
-    // what "SMTP smuggling" exploits.
+    // A complete line. RFC 5321 4.5.2: drop the first "." of a line; the last ends the text.
     std::string_view line = line_;
-    const bool crlf = line.size() >= 2 && line[line.size() - 2] == '\r';
-    std::string_view content = line.substr(0, line.size() - (crlf ? 2 : 1));
-    const bool after_crlf = std::exchange(after_crlf_, crlf);
-    if (content == "." && crlf && after_crlf) {
+    const TextLine read = split_line_end(line);
+    if (ends_text(read, std::exchange(after_crlf_, read.crlf))) {
       done_ = true;
     } else {
       if (!line.empty() && line.front() == '.') line.remove_prefix(1);

@@ -12,6 +12,19 @@ namespace wiresim::mail {
 // CRLF), a final CRLF added if missing, then the terminating ".\r\n".
 std::string dot_stuff(std::string_view text);
 
+// One complete line of a dot-stuffed text, its LF included: what it holds and how it ended.
+struct TextLine {
+  std::string_view content;  // without the CRLF or bare LF
+  bool crlf = false;         // it ended in CRLF
+};
+TextLine split_line_end(std::string_view line);
+
+// RFC 5321 4.1.1.4: the line that ends the text, "." alone between two CRLFs (`after_crlf`: the
+// line before it ended in CRLF; the text starts after one). With a bare LF on either side it is
+// text: ending there is what "SMTP smuggling" exploits. The SMTP server and DotUnstuffer both
+// decide the end with this.
+bool ends_text(const TextLine& line, bool after_crlf);
+
 // Reads a dot-stuffed text incrementally, as its bytes arrive in pieces of any size.
 class DotUnstuffer {
  public:

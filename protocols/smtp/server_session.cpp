@@ -384,18 +384,11 @@ void ServerSession::data_byte(char c, Time now) {
     }
   }
   if (c != '\n') return;
-  std::string_view content = data_line_;
-  bool crlf = data_line_cut_;  // a cut line's end is not known; it cannot be "." anyway
-  if (!data_line_cut_) {
-    content.remove_suffix(1);
-    crlf = !content.empty() && content.back() == '\r';
-    if (crlf) content.remove_suffix(1);
-  }
-  // RFC 5321 4.1.1.4: the data ends with <CRLF>.<CRLF>, a line holding only "." between two
-  // CRLFs. A bare LF on either side does not end it (2.3.8: bare LFs are not line ends to send;
-  // treating them as such is what "SMTP smuggling" exploits): the line is data.
-  const bool end = !data_line_cut_ && content == "." && crlf && data_after_crlf_;
-  data_after_crlf_ = crlf;
+  // A cut line's end is not known (taken as CRLF); it cannot be "." anyway.
+  const mail::TextLine line = data_line_cut_ ? mail::TextLine{data_line_, true} : mail::split_line_end(data_line_);
+  const std::string_view content = line.content;
+  const bool end = !data_line_cut_ && mail::ends_text(line, data_after_crlf_);
+  data_after_crlf_ = line.crlf;
   if (config_.report_data_lines) {
     std::string text = "C: ";
     text += content;
