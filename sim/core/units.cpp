@@ -44,6 +44,13 @@ bool split_number(std::string_view text, Split& out) {
   return true;
 }
 
+// "; did you mean \"100Mbps\"?" for `text` ("100 Mbit/s") written with `unit` instead of its own.
+std::string did_you_mean_unit(std::string_view text, const Split& s, std::string_view unit) {
+  std::string number(text.substr(0, text.find(s.unit)));
+  while (!number.empty() && number.back() == ' ') number.pop_back();
+  return "; did you mean \"" + number + std::string(unit) + "\"?";
+}
+
 template <std::size_t N>
 Result<double> scaled(std::string_view text, const UnitScale (&units)[N], std::string_view what,
                       std::string_view example, bool unit_optional) {
@@ -66,11 +73,7 @@ Result<double> scaled(std::string_view text, const UnitScale (&units)[N], std::s
   for (const auto& u : units)
     if (s.unit == u.name) return s.number * u.factor;
   std::string hint;
-  if (auto best = nearest_name(s.unit, names)) {
-    std::string number(text.substr(0, text.find(s.unit)));
-    while (!number.empty() && number.back() == ' ') number.pop_back();
-    hint = "; did you mean \"" + number + *best + "\"?";
-  }
+  if (auto best = nearest_name(s.unit, names)) hint = did_you_mean_unit(text, s, *best);
   return Error{"invalid " + std::string(what) + " " + quoted(text, '"') + ": unknown unit \"" + s.unit + "\", " +
                expected() + hint};
 }
@@ -112,11 +115,8 @@ Result<Rate> parse_rate(std::string_view text) {
       std::string_view rest = unit, ours = "bps";
       for (const auto& [prefix, name] : Prefixes)
         if (unit.front() == prefix) rest = std::string_view(unit).substr(1), ours = name;
-      if (rest == "bit" || rest == "bits" || rest == "bit/s" || rest == "bits/s" || rest == "b/s" || rest == "bps") {
-        std::string number(text.substr(0, text.find(s.unit)));
-        while (!number.empty() && number.back() == ' ') number.pop_back();
-        return Error{r.error() + "; did you mean \"" + number + std::string(ours) + "\"?"};
-      }
+      if (rest == "bit" || rest == "bits" || rest == "bit/s" || rest == "bits/s" || rest == "b/s" || rest == "bps")
+        return Error{r.error() + did_you_mean_unit(text, s, ours)};
     }
     return Error{r.error()};
   }

@@ -17,9 +17,10 @@
 namespace wiresim {
 namespace {
 
-// Why an address cannot be an interface's (RFC 1122 3.2.1.3, RFC 5735): nullopt when it can.
+// Hosts and routers: routes are kept between every pair (Loader::read_nodes says why).
 constexpr std::size_t MaxNodes = 5000;
 
+// Why an address cannot be an interface's (RFC 1122 3.2.1.3, RFC 5735): nullopt when it can.
 std::optional<std::string> not_an_interface(Ipv4Address a) {
   const std::uint32_t first = a.value >> 24;
   if (first == 0) return "0.0.0.0/8 means \"this network\"";
@@ -421,12 +422,13 @@ void Loader::read_experiment() {
     found = section;
     // The experiment builds its own networks: a topology, apps or expectations beside it would
     // be silently ignored, which a student would take for a run that used them.
-    for (const char* packet_level : {"host", "router", "link", "app", "action", "capture", "expect", "tcp"}) {
+    for (const std::string_view packet_level : TopLevelKeys) {
+      if (packet_level == "scenario") continue;
       const toml::node* other = root_.get(packet_level);
       if (!other) continue;
       const toml::node* first = other->is_array() && !other->as_array()->empty() ? other->as_array()->get(0) : other;
       throw ScenarioError(SourcePosition{file_, first->source().begin.line, first->source().begin.column},
-                          "[" + section + "] is an experiment that builds its own networks; '" + packet_level +
+                          "[" + section + "] is an experiment that builds its own networks; '" + std::string(packet_level) +
                               "' is not used by it: remove it, or put it in a scenario of its own");
     }
     TableReader r = reader(*n->as_table(), "[" + section + "]");
