@@ -1,5 +1,7 @@
 #include "protocols/bittorrent/types.hpp"
 
+#include "sim/core/escape.hpp"
+
 namespace wiresim::bittorrent {
 
 std::uint64_t Message::wire_size() const {
@@ -35,16 +37,13 @@ const char* to_string(MessageType type) {
 }
 
 std::string quote_bytes(std::string_view bytes, std::size_t limit) {
-  static constexpr char Hex[] = "0123456789abcdef";
   std::string out = "\"";
   for (char c : bytes.substr(0, limit)) {
     const auto u = static_cast<unsigned char>(c);
     if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') {
       out += c;
     } else {
-      out += "\\x";
-      out += Hex[u >> 4];
-      out += Hex[u & 15];
+      append_hex_escape(out, u);
     }
   }
   if (bytes.size() > limit) out += "...";

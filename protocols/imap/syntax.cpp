@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "sim/core/escape.hpp"
+
 namespace wiresim::imap {
 
 bool is_atom_char(char c) {
@@ -183,12 +185,8 @@ std::string quote_for_error(std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\r') out += "\\r";
     else if (c == '\n') out += "\\n";
-    else if (c < 0x20 || c >= 0x7f) {
-      static const char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else out += static_cast<char>(c);
+    else if (c < 0x20 || c >= 0x7f) append_hex_escape(out, c);
+    else out += static_cast<char>(c);
   }
   if (text.size() > limit) out += "...";
   return out;

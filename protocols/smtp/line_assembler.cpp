@@ -1,5 +1,7 @@
 #include "protocols/smtp/line_assembler.hpp"
 
+#include "sim/core/escape.hpp"
+
 namespace wiresim::smtp {
 
 std::optional<Line> LineAssembler::push(char c) {
@@ -28,10 +30,7 @@ std::string quote(std::string_view text, std::size_t max) {
   for (std::size_t i = 0; i < text.size() && i < max; ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+      append_hex_escape(out, c);
     } else {
       out += static_cast<char>(c);
     }

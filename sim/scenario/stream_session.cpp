@@ -1,5 +1,7 @@
 #include "sim/scenario/stream_session.hpp"
 
+#include "sim/core/escape.hpp"
+
 namespace wiresim {
 namespace {
 
@@ -21,7 +23,6 @@ std::size_t utf8_sequence(std::string_view s) {
 // compact peer list, a PNG's header) as \xNN, so that the transcript stays text that grep and a
 // terminal take as such. UTF-8 text (a non-ASCII subject sent 8bit) stays as it is.
 std::string printable(std::string_view line) {
-  static constexpr char Hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(line.size());
   for (std::size_t i = 0; i < line.size();) {
@@ -36,9 +37,7 @@ std::string printable(std::string_view line) {
       out += line[i++];
       continue;
     }
-    out += "\\x";
-    out += Hex[c >> 4];
-    out += Hex[c & 15];
+    append_hex_escape(out, c);
     ++i;
   }
   return out;
