@@ -1,8 +1,8 @@
 #include "protocols/mime/media_types.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
+
+#include "protocols/mail/message.hpp"
 
 namespace wiresim::mime {
 
@@ -23,13 +23,8 @@ std::string_view media_type_for(std::string_view filename) {
   const std::size_t dot = filename.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
   const std::string_view ext = filename.substr(dot + 1);
-  const auto same = [ext](std::string_view known) {
-    return std::ranges::equal(ext, known, [](char a, char b) {
-      return std::tolower(static_cast<unsigned char>(a)) == b;
-    });
-  };
   for (const auto& [known, type] : Types)
-    if (same(known)) return type;
+    if (mail::iequals(ext, known)) return type;
   return "application/octet-stream";
 }
 
