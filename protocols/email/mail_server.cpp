@@ -37,15 +37,17 @@ MailServer::MailServer(AppContext& c) : world_(c.world), node_(c.node) {
   TableReader& t = c.table;
   // RFC 5321 4.1.2 Domain: letters, digits and hyphens in dot-separated labels. Anything else
   // would greet as "220 ham burger!.edu" and refuse its own mail as a relay.
-  const auto domain_problem = [](const std::string& d) {
+  // (is_valid_domain also takes an address literal such as "[192.0.2.1]", which names no domain.)
+  const auto problem = [](const std::string& d) -> std::optional<std::string> {
+    if (smtp::is_valid_domain(d) && d.front() != '[') return std::nullopt;
     return "'" + d + "' is not a mail domain: dot-separated labels of letters, digits and '-', such as \"hamburger.edu\"";
   };
   config_.domain = lower(t.string("domain"));
-  if (!smtp::is_valid_domain(config_.domain) || config_.domain.front() == '[') t.fail("domain", domain_problem(config_.domain));
+  if (auto p = problem(config_.domain)) t.fail("domain", *p);
   const auto others = t.string_list_or("other-domains", {});
   for (std::size_t i = 0; i < others.size(); ++i) {
     config_.other_domains.push_back(lower(others[i]));
-    if (!smtp::is_valid_domain(others[i]) || others[i].front() == '[') t.fail_element("other-domains", i, domain_problem(others[i]));
+    if (auto p = problem(others[i])) t.fail_element("other-domains", i, *p);
   }
   // Accounts: "user:password", as a lecture slide would list them.
   const std::vector<std::string> accounts = t.string_list_or("accounts", {});
