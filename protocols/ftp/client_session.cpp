@@ -424,16 +424,7 @@ void ClientSession::handle_reply(int code, const std::vector<std::string>& lines
     case Step::Abort:
       // 426 (the transfer) then 226 (the ABOR); or 226 (the transfer won the race) then 225.
       if (code < 200 || --abort_replies_due_ > 0) return;
-      if (job_ && !data_done_) data_action(DataAction{DataAction::Kind::Abort, 0, 0, 0, {}});
-      {
-        Event aborted = make_event(EventKind::TransferAborted, job_ ? job_->transfer_line + " aborted" : "transfer aborted");
-        if (job_) aborted.file = job_->remote;
-        aborted.bytes = received_.size();  // what came before the cut (a get's or a listing's)
-        events_.push_back(std::move(aborted));
-      }
-      job_.reset();
-      received_.clear();
-      next_command(now);
+      cut_transfer("aborted", now);
       return;
     case Step::Quit:
       step_ = Step::Done;
@@ -469,14 +460,14 @@ void ClientSession::transfer_reply(int code, Time now) {
     maybe_finish_transfer(now);
     return;
   }
-  fail_transfer(now);
+  cut_transfer("failed", now);
 }
 
-void ClientSession::fail_transfer(Time now) {
+void ClientSession::cut_transfer(std::string_view how, Time now) {
   if (job_ && !data_done_) data_action(DataAction{DataAction::Kind::Abort, 0, 0, 0, {}});
-  Event aborted = make_event(EventKind::TransferAborted, job_ ? job_->transfer_line + " failed" : "transfer failed");
+  Event aborted = make_event(EventKind::TransferAborted, (job_ ? job_->transfer_line : "transfer") + " " + std::string(how));
   if (job_) aborted.file = job_->remote;
-  aborted.bytes = received_.size();
+  aborted.bytes = received_.size();  // what came before the cut (a get's or a listing's)
   events_.push_back(std::move(aborted));
   job_.reset();
   received_.clear();

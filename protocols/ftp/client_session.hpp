@@ -91,7 +91,9 @@ class ClientSession {
   void maybe_send_upload();
   void maybe_finish_transfer(Time now);
   void print_listing();
-  void fail_transfer(Time now);
+  // The transfer under way ends unfinished (`how`: "aborted" by ABOR, or "failed"): its data
+  // connection is dropped, a TransferAborted carries what had arrived, the next command follows.
+  void cut_transfer(std::string_view how, Time now);
 
   void print(std::string line);
   void error(std::string text);
