@@ -44,8 +44,7 @@ int main(int argc, char** argv) {
     point.file_bytes = 15'000'000'000ull / 8;
     point.piece_length = 4 * 1024 * 1024;
     point.server_upload = 30e6;
-    point.peer_download = 2e6;
-    point.peer_upload = upload;
+    point.peer_mix = bittorrent::uniform_peers(upload, 2e6);
     const auto start = std::chrono::steady_clock::now();
     const bittorrent::PointResult r = bittorrent::run_bittorrent_flow(point);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

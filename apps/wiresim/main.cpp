@@ -204,7 +204,7 @@ int list_command() {
 
 struct TheoryArgs {
   std::string file_size, server_upload, download;
-  std::vector<std::string> uploads, peers;
+  std::vector<std::string> uploads, peers, classes;
   bool csv = false;
 };
 
@@ -218,8 +218,26 @@ int theory_command(const TheoryArgs& args) {
   if (!file_bits) return fail("--F", file_bits.error());
   auto us = parse_rate(args.server_upload);
   if (!us) return fail("--us", us.error());
-  auto d = parse_rate(args.download);
-  if (!d) return fail("--d", d.error());
+  // The peers: all alike (--d and one or more --u), or one mix of classes (--class).
+  if (args.classes.empty() == (args.download.empty() && args.uploads.empty()))
+    return fail("--class", args.classes.empty() ? "give --d and --u (every peer alike), or --class (a mix of peers)"
+                                                : "give --d and --u, or --class, not both");
+  bittorrent::PeerMix mix;
+  for (const std::string& text : args.classes) {
+    auto c = bittorrent::parse_peer_class(text);
+    if (!c) return fail("--class", c.error());
+    mix.push_back(*c);
+  }
+  if (!mix.empty())
+    if (auto why = bittorrent::check_mix(mix)) return fail("--class", *why);
+  double d_bps = 0;
+  if (mix.empty()) {
+    if (args.download.empty()) return fail("--d", "every peer's download rate is required with --u, e.g. 2Mbps");
+    if (args.uploads.empty()) return fail("--u", "the peers' upload rates are required with --d, e.g. 300kbps,2Mbps");
+    auto d = parse_rate(args.download);
+    if (!d) return fail("--d", d.error());
+    d_bps = static_cast<double>(d->bits_per_second);
+  }
   std::vector<double> uploads;
   for (const std::string& text : args.uploads) {
     auto u = parse_rate(text);
@@ -232,11 +250,17 @@ int theory_command(const TheoryArgs& args) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || end != text.data() + text.size() || n == 0)
       return fail("--N", "expected whole numbers of peers such as 10,100,1000; got \"" + text + "\"");
+    if (!mix.empty())
+      if (auto why = bittorrent::check_mix_fits(mix, n)) return fail("--N", *why);
     peers.push_back(n);
   }
-  const auto us_bps = static_cast<double>(us->bits_per_second), d_bps = static_cast<double>(d->bits_per_second);
-  std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, d_bps, uploads, peers)
-                         : bittorrent::distribution_table(*file_bits, us_bps, d_bps, uploads, peers));
+  const auto us_bps = static_cast<double>(us->bits_per_second);
+  if (!mix.empty())
+    std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, mix, peers)
+                           : bittorrent::distribution_table(*file_bits, us_bps, mix, peers));
+  else
+    std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, d_bps, uploads, peers)
+                           : bittorrent::distribution_table(*file_bits, us_bps, d_bps, uploads, peers));
   return ExitOk;
 }
 
@@ -380,9 +404,11 @@ int main(int argc, char** argv) {
       "distribution", "minimum time to distribute a file to N peers: client-server vs P2P (D_cs, D_p2p)");
   distribution_cmd->add_option("--F", theory.file_size, "file size, e.g. 15Gbit or 2GB")->required();
   distribution_cmd->add_option("--us", theory.server_upload, "server upload rate, e.g. 30Mbps")->required();
-  distribution_cmd->add_option("--d", theory.download, "every peer's download rate (dmin), e.g. 2Mbps")->required();
-  distribution_cmd->add_option("--u", theory.uploads, "peer upload rates, e.g. 300kbps,700kbps,2Mbps")
-      ->required()->delimiter(',');
+  distribution_cmd->add_option("--d", theory.download, "every peer's download rate (dmin), e.g. 2Mbps");
+  distribution_cmd->add_option("--u", theory.uploads, "peer upload rates, e.g. 300kbps,700kbps,2Mbps")->delimiter(',');
+  distribution_cmd->add_option("--class", theory.classes,
+                               "instead of --d and --u, a class of peers WHO:UPLOAD/DOWNLOAD, repeated for a mix, "
+                               "e.g. --class 1:300kbps/500kbps --class rest:2Mbps/10Mbps (WHO: a number, 20%, or rest)");
   distribution_cmd->add_option("--N", theory.peers, "numbers of peers, e.g. 10,100,1000")->required()->delimiter(',');
   distribution_cmd->add_flag("--csv", theory.csv, "print N,u_bps,mode,theory_s,bottleneck rows instead of the chart");
   ServeArgs serve;

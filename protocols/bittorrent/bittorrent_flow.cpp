@@ -154,7 +154,7 @@ class FlowSwarm {
   std::vector<std::string> blocks_;  // by pipe and side: the Piece's bytes on their way, when carried
   std::uint64_t done_ = 0;
   std::uint64_t pieces_cut_ = 0;
-  std::vector<double> done_at_;
+  std::vector<double> done_at_;  // by peer (host - 1)
 };
 
 FlowSwarm::FlowSwarm(const DistributionPoint& point)
@@ -173,14 +173,20 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     torrent_ = std::make_shared<const TorrentInfo>(
         make_virtual_torrent("file.bin", point.file_bytes, point.piece_length, "http://tracker/announce"));
   }
-  hosts_.resize(point.peers + 1);
+  const std::vector<PeerRates> rates = peer_rates(point);
+  double mean_download = 0;
+  for (const PeerRates& r : rates) mean_download += r.download / static_cast<double>(rates.size());
+  hosts_.resize(rates.size() + 1);
+  done_at_.assign(rates.size(), 0);
   engines_.resize(hosts_.size());
   alarms_.resize(hosts_.size());
   for (std::uint32_t i = 0; i < hosts_.size(); ++i) {
     Host& h = hosts_[i];
     const bool server = i == 0;
-    h.up = net_.add_resource(server ? point.server_upload : point.peer_upload, "upload " + std::to_string(i));
-    h.down = net_.add_resource(point.peer_download, "download " + std::to_string(i));  // the server downloads nothing
+    const double rate = server ? point.server_upload : rates[i - 1].upload;
+    h.up = net_.add_resource(rate, "upload " + std::to_string(i));
+    // The server downloads nothing.
+    h.down = net_.add_resource(server ? mean_download : rates[i - 1].download, "download " + std::to_string(i));
     PeerConfig config;
     config.block_size = point.piece_length;  // whole pieces: the flow model's granularity
     // libtorrent sizes a connection's request queue to its rate (request_queue_time, 3 s, of
@@ -203,9 +209,9 @@ FlowSwarm::FlowSwarm(const DistributionPoint& point)
     // leave most of its capacity idle with 4 slots. And a leecher downloads from the server
     // and from its peers at once, so the server gets about half of a leecher's download: with
     // us / d slots its upload sat at 68% of us (N = 100, u = 700 kbps: +26.4% over D_p2p),
-    // with 2 us / d at 85% (+13.7%). Peers keep 4 slots (their u is below d).
-    const double rate = server ? point.server_upload : point.peer_upload;
-    const double slots = (server ? 2 : 1) * rate / point.peer_download;
+    // with 2 us / d at 85% (+13.7%). Peers keep 4 slots while their u is below d. Where the
+    // peers' d differ, their mean stands for d.
+    const double slots = (server ? 2 : 1) * rate / mean_download;
     config.unchoke_slots = std::max<std::uint32_t>(4, static_cast<std::uint32_t>(std::ceil(slots)));
     config.max_connections = point.max_connections;
     // Dial up to max_connections, but accept as many again (libtorrent and uTorrent accept
@@ -280,7 +286,7 @@ void FlowSwarm::drain(std::uint32_t host) {
   if (!e.has_output()) return arm(host);  // most Haves: nothing to answer
   for (const PeerEvent& ev : e.take_events()) {
     if (ev.kind == PeerEventKind::Completed && host != 0) {
-      done_at_.push_back(sim_.now().seconds());
+      done_at_[host - 1] = sim_.now().seconds();
       if (++done_ == point_.peers) sim_.stop();
     }
   }
@@ -542,10 +548,7 @@ PointResult FlowSwarm::run() {
                    " s (ten times the bound)";
     return result;
   }
-  std::sort(done_at_.begin(), done_at_.end());
-  result.first_done_s = done_at_.front();
-  result.median_done_s = done_at_[done_at_.size() / 2];
-  result.simulated_s = done_at_.back();
+  record_done_times(result, point_, done_at_);
   return result;
 }
 

@@ -38,24 +38,28 @@ bool within(const DistributionSweep& sweep, const DistributionPoint& point, cons
 
 std::string point_label(const DistributionPoint& p) {
   std::string s = "N=" + std::to_string(p.peers);
-  s += " u=";
-  s += rate_text(p.peer_upload);
+  if (is_uniform(p.peer_mix)) {
+    s += " u=";
+    s += rate_text(p.peer_mix.front().upload);
+  } else {
+    s += " mixed";
+  }
   s += " ";
   s += to_string(p.mode);
   return s;
 }
 
 // One theory line per mode (client-server's does not depend on u) and one set of simulated
-// points per (mode, u), for the points that share a file size and server upload. A null
-// result is a point still running.
+// points per (mode, u), for the points that share a file size and server upload; a mix of
+// peer classes stands where a u would. A null result is a point still running.
 std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>& points,
                                     const std::vector<const PointResult*>& results) {
   std::set<std::uint64_t> ns;
-  std::vector<double> uploads;
+  std::vector<PeerMix> mixes;
   std::vector<DistributionMode> modes;
   for (const DistributionPoint* p : points) {
     ns.insert(p->peers);
-    if (std::find(uploads.begin(), uploads.end(), p->peer_upload) == uploads.end()) uploads.push_back(p->peer_upload);
+    if (std::find(mixes.begin(), mixes.end(), p->peer_mix) == mixes.end()) mixes.push_back(p->peer_mix);
     if (std::find(modes.begin(), modes.end(), p->mode) == modes.end()) modes.push_back(p->mode);
   }
   const double lo = static_cast<double>(*ns.begin()), hi = static_cast<double>(*ns.rbegin());
@@ -69,15 +73,15 @@ std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>&
   std::vector<PlotSeries> out;
   for (DistributionMode mode : modes) {
     const bool cs = mode == DistributionMode::ClientServer;
-    for (std::size_t k = 0; k < (cs ? 1 : uploads.size()); ++k) {
+    for (std::size_t k = 0; k < (cs ? 1 : mixes.size()); ++k) {
       PlotSeries line;
       line.line = true;
       line.color = mode_color(to_string(mode), k);
-      line.label = cs ? "D_cs theory" : "D_p2p theory, u = " + rate_text(uploads[k]);
+      line.label = cs ? "D_cs theory" : "D_p2p theory, " + mix_label(mixes[k]);
       for (std::uint64_t n : grid) {
         DistributionPoint p = base;
         p.peers = n;
-        p.peer_upload = uploads[k];
+        p.peer_mix = mixes[k];
         const DistributionProblem problem = problem_of(p);
         line.points.emplace_back(static_cast<double>(n), (cs ? client_server_time(problem) : p2p_time(problem)).seconds);
       }
@@ -87,7 +91,7 @@ std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>&
     }
   }
   for (DistributionMode mode : modes)
-    for (std::size_t k = 0; k < uploads.size(); ++k) {
+    for (std::size_t k = 0; k < mixes.size(); ++k) {
       // Client-server's points are the same for every u: one series of them.
       if (mode == DistributionMode::ClientServer && k > 0) continue;
       PlotSeries dots;
@@ -95,9 +99,9 @@ std::vector<PlotSeries> plot_series(const std::vector<const DistributionPoint*>&
       dots.color = mode_color(to_string(mode), k);
       dots.marker = mode_marker(to_string(mode));
       dots.label = std::string(to_string(mode)) + " simulated";
-      if (mode != DistributionMode::ClientServer) dots.label += ", u = " + rate_text(uploads[k]);
+      if (mode != DistributionMode::ClientServer) dots.label += ", " + mix_label(mixes[k]);
       for (std::size_t i = 0; i < points.size(); ++i)
-        if (points[i]->mode == mode && points[i]->peer_upload == uploads[k] && results[i] && results[i]->error.empty())
+        if (points[i]->mode == mode && points[i]->peer_mix == mixes[k] && results[i] && results[i]->error.empty())
           dots.points.emplace_back(static_cast<double>(points[i]->peers), results[i]->simulated_s);
       if (!dots.points.empty()) out.push_back(std::move(dots));
     }
@@ -127,8 +131,10 @@ std::vector<GroupPlot> group_plots(const DistributionSweep& sweep, const std::ve
         group_results.push_back(finished[i] ? &results[i] : nullptr);
       }
     GroupPlot plot;
+    const PeerMix& mix = points.front()->peer_mix;
     plot.options.title = sweep.title + ": F = " + bits_text(static_cast<double>(groups[g].first) * 8) +
-                         ", us = " + rate_text(groups[g].second) + ", d = " + rate_text(points.front()->peer_download);
+                         ", us = " + rate_text(groups[g].second) +
+                         (is_uniform(mix) ? ", d = " + rate_text(mix.front().download) : ", mixed peers (upload/download)");
     plot.options.log_x = sweep.log_x;
     plot.options.log_y = sweep.log_y;
     plot.series = plot_series(points, group_results);
@@ -167,17 +173,23 @@ Result<std::string> write_file(const std::string& directory, const std::string& 
 std::string sweep_csv(const DistributionSweep& sweep, const std::vector<PointResult>& results) {
   std::string csv =
       "N,u_bps,mode,theory_s,simulated_s,gap,bottleneck,us_bps,d_bps,F_bits,first_done_s,median_done_s,"
-      "server_bytes,peer_bytes,wasted_bytes,events,error\n";
+      "server_bytes,peer_bytes,wasted_bytes,events,class_done_s,error\n";
   for (std::size_t i = 0; i < sweep.points.size(); ++i) {
     const DistributionPoint& p = sweep.points[i];
     const PointResult& r = results[i];
-    csv += std::to_string(p.peers) + "," + fixed(p.peer_upload, 0) + "," + to_string(p.mode) + ",";
+    const DistributionProblem problem = problem_of(p);  // u: the peers' mean upload; d: dmin
+    csv += std::to_string(p.peers) + "," + fixed(problem.peer_upload, 0) + "," + to_string(p.mode) + ",";
     csv += fixed(r.theory.seconds, 3) + "," + (r.error.empty() ? fixed(r.simulated_s, 3) : "") + ",";
     csv += (r.error.empty() ? fixed(r.gap(), 5) : "") + "," + r.theory.term + ",";
-    csv += fixed(p.server_upload, 0) + "," + fixed(p.peer_download, 0) + "," + fixed(static_cast<double>(p.file_bytes) * 8, 0) + ",";
+    csv += fixed(p.server_upload, 0) + "," + fixed(problem.min_download, 0) + "," + fixed(static_cast<double>(p.file_bytes) * 8, 0) + ",";
     csv += fixed(r.first_done_s, 3) + "," + fixed(r.median_done_s, 3) + ",";
     csv += std::to_string(r.server_bytes) + "," + std::to_string(r.peer_bytes) + "," + std::to_string(r.wasted_bytes) + ",";
-    csv += std::to_string(r.events) + "," + r.error + "\n";
+    csv += std::to_string(r.events) + ",";
+    for (std::size_t k = 0; k < r.class_done_s.size(); ++k) {
+      if (k > 0) csv += ';';
+      if (r.class_done_s[k] >= 0) csv += fixed(r.class_done_s[k], 3);
+    }
+    csv += "," + r.error + "\n";
   }
   return csv;
 }
@@ -221,6 +233,15 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
     if (r.error.empty()) {
       line += "simulated " + fixed(r.simulated_s, 1) + " s   theory " + fixed(r.theory.seconds, 1) + " s (" +
               r.theory.term + ")   " + percent(r.gap());
+      // Which class of a mix finished last, and how far behind the others.
+      for (std::size_t k = 0; k < r.class_done_s.size(); ++k) {
+        if (r.class_done_s[k] < 0) continue;
+        line += k == 0 ? "   last of " : ", of ";
+        line += class_who(p.peer_mix[k]);
+        line += ": ";
+        line += fixed(r.class_done_s[k], 0);
+        line += " s";
+      }
     } else {
       line += "did not finish: " + r.error;
     }
@@ -230,13 +251,14 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
     if (!ok) outcome.failures.push_back(point_label(p) + ": " + (r.error.empty() ? percent(r.gap()) + " from theory" : r.error));
     nlohmann::ordered_json row;
     row["N"] = p.peers;
-    row["u_bps"] = p.peer_upload;
+    row["u_bps"] = problem_of(p).peer_upload;
     row["mode"] = to_string(p.mode);
     row["theory_s"] = r.theory.seconds;
     row["bottleneck"] = r.theory.term;
     if (r.error.empty()) {
       row["simulated_s"] = r.simulated_s;
       row["gap"] = r.gap();
+      if (!r.class_done_s.empty()) row["class_done_s"] = r.class_done_s;
     } else {
       row["error"] = r.error;
     }
@@ -302,10 +324,33 @@ std::unique_ptr<Experiment> make_distribution_experiment(ExperimentContext& cont
   const std::uint64_t piece_length = r.bytes_or("piece_length", 4 * 1024 * 1024);
   if (piece_length < 1024 || piece_length > (1u << 30)) r.fail("piece_length", "'piece_length' must be from 1KiB to 1GiB");
   const auto server_uploads = rates(r, "server_upload");
-  const auto downloads = rates(r, "download");
-  if (downloads.size() != 1) r.fail("download", "give one download rate d (every peer has the same)");
-  const auto peer_uploads = rates(r, "peer_upload");
+  // The peers: all alike (one d, and a u or a list of u to sweep), or one mix of classes.
+  std::vector<PeerMix> mixes;
+  if (r.has("peer_classes")) {
+    for (const char* key : {"download", "peer_upload"})
+      if (r.has(key))
+        r.fail(key, "give the peers' rates either as 'download' and 'peer_upload' or as 'peer_classes', not both");
+    const auto texts = r.string_list("peer_classes");
+    PeerMix mix;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      auto c = parse_peer_class(texts[i]);
+      if (!c) r.fail_element("peer_classes", i, c.error());
+      mix.push_back(*c);
+    }
+    if (auto why = check_mix(mix)) r.fail("peer_classes", *why);
+    mixes.push_back(std::move(mix));
+  } else {
+    if (!r.has("download") && !r.has("peer_upload"))
+      r.fail_table("the peers need rates: 'download' and 'peer_upload' (every peer alike), or 'peer_classes' such as "
+                   "[\"20%:300kbps/2Mbps\", \"rest:2Mbps/10Mbps\"]");
+    const auto downloads = rates(r, "download");
+    if (downloads.size() != 1) r.fail("download", "give one download rate d (every peer has the same; 'peer_classes' mixes them)");
+    for (double u : rates(r, "peer_upload")) mixes.push_back(uniform_peers(u, downloads.front()));
+  }
   const auto peers = r.integer_list("peers", 1, 100'000);
+  for (std::size_t i = 0; i < peers.size(); ++i)
+    for (const PeerMix& mix : mixes)
+      if (auto why = check_mix_fits(mix, static_cast<std::uint64_t>(peers[i]))) r.fail_element("peers", i, *why);
   std::vector<DistributionMode> modes;
   const auto mode_texts = r.string_list_or("modes", {"client-server", "p2p-ideal", "bittorrent"});
   for (std::size_t i = 0; i < mode_texts.size(); ++i) {
@@ -333,16 +378,16 @@ std::unique_ptr<Experiment> make_distribution_experiment(ExperimentContext& cont
   }
   const std::pair<const char*, std::size_t> lists[] = {{"file", files.size()},
                                                        {"server_upload", server_uploads.size()},
-                                                       {"peer_upload", peer_uploads.size()},
+                                                       {"peer_upload", mixes.size()},
                                                        {"peers", peers.size()},
                                                        {"modes", modes.size()}};
   for (const auto& [key, size] : lists)
     if (size == 0) r.fail(key, "'" + std::string(key) + "' is empty: give at least one value, or the sweep has nothing to run");
-  const std::uint64_t total = files.size() * server_uploads.size() * peer_uploads.size() * peers.size() * modes.size();
+  const std::uint64_t total = files.size() * server_uploads.size() * mixes.size() * peers.size() * modes.size();
   if (total > 10'000) r.fail_table("the sweep has " + std::to_string(total) + " simulations; keep it under 10,000");
   for (std::uint64_t f : files)
     for (double us : server_uploads)
-      for (double u : peer_uploads)
+      for (const PeerMix& mix : mixes)
         for (DistributionMode mode : modes) {
           // Client-server does not depend on u; it is simulated for every u all the same, so
           // that each row of the CSV is a complete case of the textbook's chart.
@@ -353,8 +398,7 @@ std::unique_ptr<Experiment> make_distribution_experiment(ExperimentContext& cont
             p.file_bytes = f;
             p.piece_length = static_cast<std::uint32_t>(piece_length);
             p.server_upload = us;
-            p.peer_download = downloads.front();
-            p.peer_upload = u;
+            p.peer_mix = mix;
             p.latency = latency;
             p.seed = context.world.info.seed;
             p.max_connections = max_connections;

@@ -1,5 +1,6 @@
 // One point of the distribution-time experiment (Kurose & Ross 2.5): a server holding a file of
-// F bits, N peers with download d and upload u, and one way of getting the file to all of them.
+// F bits, N peers with download d and upload u (or a mix of such classes), and one way of
+// getting the file to all of them.
 // The point is simulated and compared with the textbook's bound for the same mode.
 #pragma once
 
@@ -7,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocols/bittorrent/theory.hpp"
 #include "sim/core/time.hpp"
@@ -27,8 +29,7 @@ struct DistributionPoint {
   std::uint64_t file_bytes = 0;                 // F / 8
   std::uint32_t piece_length = 4 * 1024 * 1024;  // BitTorrent's pieces
   double server_upload = 0;                     // us, bits per second
-  double peer_download = 0;                     // d (= dmin: all peers alike), bits per second
-  double peer_upload = 0;                       // u, bits per second
+  PeerMix peer_mix;                             // the peers' upload and download rates
   Duration latency = milliseconds(10);          // one way between any two hosts
   std::uint64_t seed = 1;
   // BitTorrent only:
@@ -50,12 +51,24 @@ struct PointResult {
   std::uint64_t pieces_cut = 0;    // BitTorrent at flow level: pieces a choke cut short
   std::uint64_t useful_bytes = 0;    // received by the peers and kept: N F when all is well
   std::uint64_t verified_peers = 0;  // carry_bytes: peers whose every piece equals the file's
+  // A mix of peer classes: when each class's last peer had the file, in the mix's order (-1:
+  // the class has no peer at this N). Empty for peers all alike.
+  std::vector<double> class_done_s;
   std::string error;               // non-empty: the point could not finish (and why)
   double gap() const { return theory.seconds > 0 ? simulated_s / theory.seconds - 1 : 0; }
 };
 
-// The textbook's problem for this point (with u and dmin = d).
+// The textbook's problem for this point: dmin and the sum of ui of its peers.
 DistributionProblem problem_of(const DistributionPoint& point);
+// Each peer's rates, peer 1 first (host 0 is the server): the mix's classes in order.
+struct PeerRates {
+  double upload = 0, download = 0;
+};
+std::vector<PeerRates> peer_rates(const DistributionPoint& point);
+
+// Fills in the first, median and last peers' times and each class's last, from when each peer
+// (peer 1 first) had the whole file.
+void record_done_times(PointResult& result, const DistributionPoint& point, const std::vector<double>& done_by_peer);
 
 // Runs the point at flow level. Deterministic: the same point gives the same result.
 PointResult run_flow_point(const DistributionPoint& point);

@@ -9,9 +9,9 @@
 // - us > u_sum / (N - 1): peer i gets r_i = u_i / (N - 1) to relay, which fills its upload, and
 //   the server's spare rate s = (us - u_sum / (N - 1)) / N goes to every peer directly. Every
 //   peer receives at sum r_j + s = (us + u_sum) / N: D = N F / (us + u_sum).
-// - When that receive rate exceeds d, every rate shrinks by the same factor: D = F / d.
-// A piece has to arrive before it is relayed, so the last piece arrives one piece time late;
-// the file is cut into enough small pieces (many more than N) to keep that under 0.5 %.
+// - When that receive rate exceeds dmin, every rate shrinks by the same factor: D = F / dmin.
+// Peers may differ (a mix of classes): each relays in proportion to its own u_i, and every peer
+// still receives at the same rate.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -39,63 +39,80 @@ struct Stream {
 PointResult run_ideal_p2p(const DistributionPoint& point) {
   PointResult result;
   result.theory = p2p_time(problem_of(point));
-  const std::uint64_t n = point.peers;
-  const double us = point.server_upload, d = point.peer_download;
-  const double u_sum = point.peer_upload * static_cast<double>(n);
+  const std::vector<PeerRates> peers = peer_rates(point);
+  const std::uint64_t n = peers.size();
   if (n == 0 || point.file_bytes == 0) {
     result.error = "needs at least one peer and a file";
     return result;
   }
-  // The allocation (all peers alike, so one relay rate and one spare rate).
-  double relay = 0, spare = 0;
+  const double us = point.server_upload, nd = static_cast<double>(n);
+  double u_sum = 0, d_min = peers.front().download;
+  for (const PeerRates& p : peers) {
+    u_sum += p.upload;
+    d_min = std::min(d_min, p.download);
+  }
+  // The allocation: what the server sends each peer to relay, and its spare rate to all.
+  std::vector<double> relay(n, 0);
+  double spare = 0;
   if (n == 1) {
     spare = us;
-  } else if (us <= u_sum / static_cast<double>(n - 1)) {
-    relay = us / static_cast<double>(n);
+  } else if (us <= u_sum / (nd - 1)) {
+    for (std::uint64_t i = 0; i < n; ++i) relay[i] = us * peers[i].upload / u_sum;
   } else {
-    relay = point.peer_upload / static_cast<double>(n - 1);
-    spare = (us - u_sum / static_cast<double>(n - 1)) / static_cast<double>(n);
+    for (std::uint64_t i = 0; i < n; ++i) relay[i] = peers[i].upload / (nd - 1);
+    spare = (us - u_sum / (nd - 1)) / nd;
   }
-  const double receive = relay * static_cast<double>(n) + spare;
-  if (receive > d) {
-    relay *= d / receive;
-    spare *= d / receive;
+  // Every peer receives the same: all the relays and the spare rate.
+  double relay_sum = 0;
+  for (double r : relay) relay_sum += r;
+  const double receive = relay_sum + spare;
+  if (receive > d_min) {
+    for (double& r : relay) r *= d_min / receive;
+    relay_sum *= d_min / receive;
+    spare *= d_min / receive;
   }
   // Check the allocation against every capacity, as the flow model would.
-  const double server_load = relay * static_cast<double>(n) + spare * static_cast<double>(n);
-  const double peer_load = relay * static_cast<double>(n - 1);
-  if (server_load > us * (1 + 1e-9) || peer_load > point.peer_upload * (1 + 1e-9) ||
-      relay * static_cast<double>(n) + spare > d * (1 + 1e-9)) {
+  std::vector<Stream> relay_out(n);  // peer i to all the others
+  for (std::uint64_t i = 0; i < n; ++i) relay_out[i] = Stream{relay[i], Time{}};
+  bool fits = relay_sum + spare * nd <= us * (1 + 1e-9) && relay_sum + spare <= d_min * (1 + 1e-9);
+  for (std::uint64_t i = 0; i < n; ++i) fits = fits && relay[i] * (nd - 1) <= peers[i].upload * (1 + 1e-9);
+  if (!fits) {
     result.error = "the allocation exceeds a capacity";
     return result;
   }
-  const double total = relay * static_cast<double>(n) + spare;
-  const double relay_share = relay * static_cast<double>(n) / total;
-  // Enough pieces that the last one's lag (a piece time on the server's stream and one on the
-  // relay's, or one on the direct stream) stays under 0.5 % of F / total.
-  double lag_per_bit = 0;  // seconds of lag per bit of piece, over the slower path
-  if (relay > 0) lag_per_bit = std::max(lag_per_bit, 2 / relay);
-  if (spare > 0) lag_per_bit = std::max(lag_per_bit, 1 / spare);
-  const double wanted = 200 * total * lag_per_bit;
-  const std::uint64_t pieces = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(wanted)), 1,
-                                                         std::min<std::uint64_t>(point.file_bytes, 1'000'000));
-  const std::uint64_t piece_bytes = (point.file_bytes + pieces - 1) / pieces;
-  const std::uint64_t count = (point.file_bytes + piece_bytes - 1) / piece_bytes;
-  auto size_of = [&](std::uint64_t k) { return k + 1 < count ? piece_bytes : point.file_bytes - piece_bytes * (count - 1); };
+  // The file splits into each peer's share to relay, in proportion to its relay rate, and the
+  // part the server sends to all directly; each part is cut into the same number of pieces, so
+  // that every piece takes the same time on its stream, however slow. A piece has to arrive
+  // before it is relayed: the last one arrives about two piece times late, which 400 pieces a
+  // part keep under 0.5 % of the time.
+  const double total = relay_sum + spare;
+  static constexpr std::uint64_t PiecesPerPart = 400;
+  std::vector<std::uint64_t> share(n, 0);
+  std::uint64_t relayed = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    share[i] = static_cast<std::uint64_t>(std::floor(static_cast<double>(point.file_bytes) * relay[i] / total));
+    relayed += share[i];
+  }
+  // What rounding down left goes direct, or, with no direct stream, to the fastest relay.
+  std::uint64_t direct_bytes = point.file_bytes - relayed;
+  if (spare == 0) {
+    share[std::max_element(relay.begin(), relay.end()) - relay.begin()] += direct_bytes;
+    direct_bytes = 0;
+  }
+  // A part of `bytes` as PiecesPerPart pieces (fewer if it has fewer bytes), in order.
+  auto for_each_piece = [](std::uint64_t bytes, auto&& piece) {
+    const std::uint64_t count = std::min(bytes, PiecesPerPart);
+    for (std::uint64_t k = 0; k < count; ++k) piece(bytes / count + (k < bytes % count ? 1 : 0));
+  };
 
   Simulator sim(point.seed);
-  // Pieces [0, relayed) go to the peers to relay, round robin; the rest to all peers directly.
-  const std::uint64_t relayed = static_cast<std::uint64_t>(std::llround(relay_share * static_cast<double>(count)));
-  std::vector<Stream> to_peer(n, Stream{relay, Time{}}), relay_out(n, Stream{relay, Time{}});
-  Stream direct{spare, Time{}};
   std::vector<Time> last_from_server(n), last_relayed_by(n);
   Time last_direct;
   const Time start = Time{} + point.latency;  // the peers' requests reach the server
-  for (std::uint64_t k = 0; k < count; ++k) {
-    const std::uint64_t bytes = size_of(k);
-    if (k < relayed) {
-      const std::uint64_t i = k % n;
-      const Time at_peer = to_peer[i].send(start, bytes) + point.latency;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    Stream to_peer{relay[i], Time{}};
+    for_each_piece(share[i], [&](std::uint64_t bytes) {
+      const Time at_peer = to_peer.send(start, bytes) + point.latency;
       sim.schedule_at(at_peer, [&, i, bytes, at_peer] {
         last_from_server[i] = at_peer;
         result.server_bytes += bytes;
@@ -107,14 +124,16 @@ PointResult run_ideal_p2p(const DistributionPoint& point) {
           });
         }
       });
-    } else {
-      const Time at_peers = direct.send(start, bytes) + point.latency;
-      sim.schedule_at(at_peers, [&, bytes, at_peers] {
-        last_direct = at_peers;
-        result.server_bytes += bytes * n;
-      });
-    }
+    });
   }
+  Stream direct{spare, Time{}};
+  for_each_piece(direct_bytes, [&](std::uint64_t bytes) {
+    const Time at_peers = direct.send(start, bytes) + point.latency;
+    sim.schedule_at(at_peers, [&, bytes, at_peers] {
+      last_direct = at_peers;
+      result.server_bytes += bytes * n;
+    });
+  });
   sim.run();
   result.events = sim.events_run();
   // Peer i is done when its own pieces, the direct ones and every other peer's relays are in.
@@ -132,10 +151,7 @@ PointResult run_ideal_p2p(const DistributionPoint& point) {
     const Time others = last_relayed_by[i] == top ? second : top;
     done[i] = std::max({last_from_server[i], last_direct, others}).seconds();
   }
-  std::sort(done.begin(), done.end());
-  result.first_done_s = done.front();
-  result.median_done_s = done[n / 2];
-  result.simulated_s = done.back();
+  record_done_times(result, point, done);
   return result;
 }
 

@@ -20,8 +20,7 @@ DistributionPoint textbook(DistributionMode mode, std::uint64_t n, double u) {
   p.peers = n;
   p.file_bytes = 15'000'000'000ull / 8;
   p.server_upload = 30e6;
-  p.peer_download = 2e6;
-  p.peer_upload = u;
+  p.peer_mix = uniform_peers(u, 2e6);
   return p;
 }
 
