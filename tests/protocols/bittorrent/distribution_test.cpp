@@ -264,3 +264,135 @@ TEST_CASE("the flow-level swarm's figures match their golden file") {
     }
   test::compare_golden(text, "p2p/flow-swarm.txt");
 }
+
+// Peers that differ (a mix of classes): the bound takes dmin and the sum of ui.
+namespace {
+
+DistributionPoint mixed(DistributionMode mode, std::uint64_t n, std::initializer_list<const char*> classes,
+                        double us = 30e6) {
+  DistributionPoint p = textbook(mode, n, 0);
+  p.server_upload = us;
+  p.peer_mix.clear();
+  for (const char* c : classes) p.peer_mix.push_back(*parse_peer_class(c));
+  return p;
+}
+
+// Mixes where the slowest download decides, where N F / us does, and (the second) where slow
+// downloads take less than us / N so that the others share what they leave.
+const std::initializer_list<const char*> Mixes[] = {
+    {"1:300kbps/500kbps", "rest:2Mbps/10Mbps"},
+    {"3:1Mbps/2500kbps", "rest:1Mbps/100Mbps"},
+    {"20%:300kbps/2Mbps", "rest:1Mbps/5Mbps"},
+    {"50%:1Mbps/1Mbps", "50%:700kbps/100Mbps"},
+};
+
+}  // namespace
+
+TEST_CASE("client-server with peers that differ takes max{N F / us, F / dmin}, the slowest last") {
+  for (const auto& classes : Mixes)
+    for (std::uint64_t n : {10, 100, 1000}) {
+      const DistributionPoint p = mixed(DistributionMode::ClientServer, n, classes);
+      const PointResult r = run_flow_point(p);
+      CAPTURE(mix_label(p.peer_mix));
+      CAPTURE(n);
+      REQUIRE(r.error.empty());
+      double dmin = 1e18;
+      for (const PeerGroup& g : peer_groups(p.peer_mix, n)) dmin = std::min(dmin, g.download);
+      const double bound = std::max(n * 15e9 / 30e6, 15e9 / dmin);
+      CHECK(r.theory.seconds == doctest::Approx(bound));
+      CHECK(r.simulated_s == doctest::Approx(bound + 0.02).epsilon(1e-9));
+      // The class with dmin is among the last done.
+      REQUIRE(r.class_done_s.size() == p.peer_mix.size());
+      CHECK(*std::max_element(r.class_done_s.begin(), r.class_done_s.end()) == r.simulated_s);
+    }
+  // N = 10, three peers at 2.5 Mbps: they take 7.5 of us's 30 Mbps, the seven others 3.2 Mbps
+  // each and finish at 4,667 s; the three end at F / dmin = 6,000 s.
+  const PointResult r = run_flow_point(mixed(DistributionMode::ClientServer, 10, Mixes[1]));
+  CHECK(r.class_done_s[0] == doctest::Approx(6000.02));
+  CHECK(r.class_done_s[1] == doctest::Approx(15e9 / (22.5e6 / 7) + 0.02));
+}
+
+TEST_CASE("the idealized scheme reaches D_p2p within 2% with peers that differ") {
+  auto check = [](std::initializer_list<const char*> classes, std::uint64_t n, double us) {
+    const DistributionPoint p = mixed(DistributionMode::IdealP2P, n, classes, us);
+    const PointResult r = run_flow_point(p);
+    CAPTURE(mix_label(p.peer_mix));
+    CAPTURE(n);
+    CAPTURE(us);
+    REQUIRE(r.error.empty());
+    CHECK(r.simulated_s >= r.theory.seconds);
+    CHECK(r.gap() < 0.02);
+    CHECK(r.server_bytes + r.peer_bytes == n * 15'000'000'000ull / 8);
+    // Every peer receives at the same rate: the classes end together.
+    for (double t : r.class_done_s) CHECK(t == doctest::Approx(r.simulated_s).epsilon(1e-4));
+    return r.theory.term;
+  };
+  for (const auto& classes : Mixes)
+    for (std::uint64_t n : {10, 100})
+      for (double us : {500e3, 30e6}) check(classes, n, us);  // 500 kbps: below dmin and sum ui / (N - 1)
+  CHECK(check(Mixes[2], 10, 500e3) == "F / us");
+  CHECK(check(Mixes[0], 10, 30e6) == "F / dmin");
+  CHECK(check(Mixes[2], 1000, 30e6) == "N F / (us + sum ui)");
+}
+
+TEST_CASE("a flow-level swarm of peers that differ delivers every byte once, and names when each class was done") {
+  DistributionPoint p = mixed(DistributionMode::BitTorrent, 20, {"25%:300kbps/2Mbps", "rest:2Mbps/10Mbps"});
+  p.file_bytes = 2 * 1024 * 1024 + 12345;
+  p.piece_length = 64 * 1024;
+  p.carry_bytes = true;
+  const PointResult r = run_flow_point(p);
+  REQUIRE(r.error.empty());
+  CHECK(r.verified_peers == 20);
+  CHECK(r.useful_bytes == 20 * p.file_bytes);
+  CHECK(r.simulated_s >= r.theory.seconds);
+  REQUIRE(r.class_done_s.size() == 2);
+  CHECK(*std::max_element(r.class_done_s.begin(), r.class_done_s.end()) == r.simulated_s);
+}
+
+// What the bound's proof assumes away: it has every peer receive at one rate, the fast peers
+// uploading to the slow ones as much as to each other. Tit-for-tat gives a peer's upload slots
+// to those that upload to it fastest, so the fast peers trade among themselves and the slow
+// ones, served by optimistic unchokes and each other, finish last (docs/p2p.md).
+TEST_CASE("in a swarm of peers that differ, tit-for-tat has the slow class finish last") {
+  const DistributionPoint p = mixed(DistributionMode::BitTorrent, 100, {"30%:300kbps/2Mbps", "rest:1Mbps/5Mbps"});
+  const PointResult r = run_flow_point(p);
+  REQUIRE(r.error.empty());
+  REQUIRE(r.class_done_s.size() == 2);
+  CHECK(r.class_done_s[0] == r.simulated_s);
+  CHECK(r.class_done_s[1] < 0.9 * r.class_done_s[0]);
+  CHECK(r.gap() > 0.1);  // the fast peers come within a few % of the bound; the slow ones do not
+  CHECK(r.class_done_s[1] < 1.05 * r.theory.seconds);
+}
+
+TEST_CASE("a mix that does not fit is an error, at the point and at load") {
+  const PointResult r = run_flow_point(mixed(DistributionMode::ClientServer, 2, {"3:1Mbps/2Mbps", "rest:1Mbps/2Mbps"}));
+  CHECK(r.error == "the peer classes need 3 peers before \"rest\", but N = 2");
+  const std::string head = "[distribution]\nfile = \"15Gbit\"\nserver_upload = \"30Mbps\"\n";
+  auto e = load_scenario_text(head + "peer_classes = [\"3:1Mbps/2Mbps\", \"rest:2Mbps/10Mbps\"]\npeers = [10, 2]\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error() == "x.toml:5:14: the peer classes need 3 peers before \"rest\", but N = 2");
+  e = load_scenario_text(head + "peer_classes = [\"3:1Mbps/2Mbps\", \"rest:2Mbit/10Mbps\"]\npeers = [10]\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error().rfind("x.toml:4:34: peer class \"rest:2Mbit/10Mbps\": upload: ", 0) == 0);
+  e = load_scenario_text(head + "peer_classes = [\"30%:1Mbps/2Mbps\", \"60%:2Mbps/10Mbps\"]\npeers = [10]\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error() == "x.toml:4:16: the classes' percentages add up to 90%; make them 100%, or add a \"rest\" class");
+  e = load_scenario_text(head + "download = \"2Mbps\"\npeer_classes = [\"rest:2Mbps/10Mbps\"]\npeers = [10]\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error() == "x.toml:4:12: give the peers' rates either as 'download' and 'peer_upload' or as 'peer_classes', not both");
+  e = load_scenario_text(head + "peers = [10]\n", "x.toml");
+  REQUIRE(!e);
+  CHECK(e.error().find("the peers need rates: 'download' and 'peer_upload' (every peer alike), or 'peer_classes'") !=
+        std::string::npos);
+}
+
+TEST_CASE("a mixed sweep's CSV gives the mean upload, dmin and each class's last peer") {
+  DistributionSweep sweep;
+  sweep.points.push_back(mixed(DistributionMode::ClientServer, 10, Mixes[1]));
+  std::vector<PointResult> results{run_flow_point(sweep.points[0])};
+  const std::string csv = sweep_csv(sweep, results);
+  CHECK(csv.find(",events,class_done_s,error\n") != std::string::npos);
+  // u_bps: every peer uploads 1 Mbps; d_bps: dmin, 2.5 Mbps.
+  CHECK(csv.find("\n10,1000000,client-server,6000.000,6000.020,0.00000,F / dmin,30000000,2500000,") != std::string::npos);
+  CHECK(csv.find(",6000.020;4666.687,\n") != std::string::npos);
+}
