@@ -126,6 +126,54 @@ check(png.startswith(b"\x89PNG\r\n\x1a\n"), "the plot is written as a PNG")
 svg = xml.dom.minidom.parse(os.path.join(out, "textbook.svg"))
 check(len(svg.getElementsByTagName("text")) > 10, "the SVG plot parses as XML and has its labels")
 
+# --- peers that differ: dmin and the sum of ui -------------------------------------------------
+# The two bundled mixes, client-server and p2p-ideal (their BitTorrent swarms take a while), each
+# checked against the bound computed here from the classes as the scenario writes them.
+def split(classes, n):
+    """Peers per class: numbers, percentages rounded down, rest last (as docs/scenarios.md says)."""
+    counts = [int(who) if who.isdigit() else (n * float(who[:-1]) // 100 if who.endswith("%") else None)
+              for who, _, _ in classes]
+    rest = n - sum(c for c in counts if c is not None)
+    return [int(rest if c is None else c) for c in counts]
+
+def rate(text):
+    for unit, scale in (("kbps", 1e3), ("Mbps", 1e6), ("Gbps", 1e9), ("bps", 1)):
+        if text.endswith(unit):
+            return float(text[:-len(unit)]) * scale
+
+for name, classes in (("slow-peer", [("1", "300kbps", "500kbps"), ("rest", "2Mbps", "10Mbps")]),
+                      ("mixed-peers", [("30%", "300kbps", "2Mbps"), ("rest", "1Mbps", "5Mbps")])):
+    text = open(os.path.join(scenarios, name + ".toml")).read()
+    check("peer_classes = [" + ", ".join(f'"{w}:{u}/{d}"' for w, u, d in classes) + "]" in text,
+          f"{name}: the classes this test computes with are the scenario's")
+    scenario = write(out, name + ".toml", text.replace('["client-server", "p2p-ideal", "bittorrent"]',
+                                                       '["client-server", "p2p-ideal"]'))
+    r = run([wiresim, "run", scenario, "--out", out, "-q"])
+    print(r.stdout)
+    check(r.returncode == 0, f"{name}: client-server and p2p-ideal within their tolerance")
+    check("last of " in r.stdout, f"{name}: each line says when each class's last peer was done")
+    for row in csv.DictReader(open(os.path.join(out, name + ".csv"))):
+        n = int(row["N"])
+        counts = split(classes, n)
+        present = [(k, c) for k, c in zip(classes, counts) if c > 0]
+        dmin = min(rate(d) for (_, _, d), _ in present)
+        usum = sum(c * rate(u) for (_, u, _), c in present)
+        theory = (max(n * F / us, F / dmin) if row["mode"] == "client-server"
+                  else max(F / us, F / dmin, n * F / (us + usum)))
+        label = f"{name} {row['mode']} N={n}"
+        check(abs(float(row["theory_s"]) - theory) < 0.01, f"{label}: theory {theory:.1f} s")
+        check(float(row["d_bps"]) == dmin and abs(float(row["u_bps"]) - usum / n) < 1, f"{label}: dmin and mean u")
+        done = [float(t) for t in row["class_done_s"].split(";")]
+        check(len(done) == len(classes) and max(done) == float(row["simulated_s"]),
+              f"{label}: class_done_s has each class, the last at simulated_s ({row['class_done_s']})")
+r = run([wiresim, "theory", "distribution", "--F", "15Gbit", "--us", "30Mbps", "--class", "1:300kbps/500kbps",
+         "--class", "rest:2Mbps/10Mbps", "--N", "10,100,1000"])
+check(r.returncode == 0 and "sum ui" in r.stdout and "30000 s  F / dmin" in r.stdout,
+      "theory --class prints dmin, the sum of ui and the bound")
+r = run([wiresim, "theory", "distribution", "--F", "15Gbit", "--us", "30Mbps", "--class", "30%:300kbps/2Mbps",
+         "--class", "60%:1Mbps/5Mbps", "--N", "10"])
+check(r.returncode == 2 and "add up to 90%" in r.stderr, "theory --class: a mix of 90% is refused: " + r.stderr.strip())
+
 # --- a broken experiment gets file:line:column and a suggestion ------------------------------
 d = temp_dir()
 bad = write(d, "bad.toml", '[distribution]\nfile = "15Gbit"\nserver_upload = "30Mbps"\ndownload = "2Mbps"\n'
