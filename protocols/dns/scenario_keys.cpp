@@ -24,12 +24,34 @@ NameServer read_server(TableReader& table, std::string_view key) {
   return server_from_text(table, key, table.string(key));
 }
 
-std::string read_name(TableReader& table, std::string_view key) {
-  std::string name = table.string(key);
+namespace {
+
+// As typed, "www.example.com" or "www.example.com.": absolute, or why it is not a name.
+std::string absolute(std::string name, std::string& problem) {
   if (name.empty() || name.back() != '.') name += '.';
   if (name == "..") name = ".";
-  if (std::string problem = check_name(name); !problem.empty()) table.fail(key, "invalid domain name: " + problem);
+  problem = check_name(name);
   return name;
+}
+
+}  // namespace
+
+std::string read_name(TableReader& table, std::string_view key) {
+  std::string problem;
+  std::string name = absolute(table.string(key), problem);
+  if (!problem.empty()) table.fail(key, "invalid domain name: " + problem);
+  return name;
+}
+
+std::vector<std::string> read_names(TableReader& table, std::string_view key) {
+  std::vector<std::string> names = table.string_list(key);
+  if (names.empty()) table.fail(key, "'" + std::string(key) + "' is empty: give at least one name");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string problem;
+    names[i] = absolute(std::move(names[i]), problem);
+    if (!problem.empty()) table.fail_element(key, i, "invalid domain name: " + problem);
+  }
+  return names;
 }
 
 RrType read_type(TableReader& table, std::string_view key, RrType fallback) {

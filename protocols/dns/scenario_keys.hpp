@@ -20,6 +20,7 @@ NameServer server_from_text(TableReader& table, std::string_view key, const std:
                             std::optional<std::size_t> index = std::nullopt);
 // A domain name from a scenario, made absolute: "www.example.com" -> "www.example.com.".
 std::string read_name(TableReader& table, std::string_view key);
+std::vector<std::string> read_names(TableReader& table, std::string_view key);  // a list of them
 RrType read_type(TableReader& table, std::string_view key, RrType fallback);
 
 }  // namespace wiresim::dns

@@ -1,6 +1,8 @@
 // The tools as timeline actions on a simulated host: `lookup` (what any program does through
 // the stub), `nslookup`, `dig`, `ipconfig /displaydns` and `/flushdns`, a resolver's cache
 // dump, and `set-dns-server` (what DHCP, an administrator, or malware does).
+#include <memory>
+
 #include "protocols/dns/dns_world.hpp"
 #include "protocols/dns/name.hpp"
 #include "protocols/dns/scenario_keys.hpp"
@@ -74,43 +76,97 @@ std::function<void()> make_dig(ActionContext& c) {
   };
 }
 
-std::function<void()> make_nslookup(ActionContext& c) {
-  const ToolTarget t = read_target(c);
-  const bool windows = c.table.choice("style", {"windows", "unix"}, "windows") == "windows";
+// An nslookup run: one name on the command line, or an interactive session (`names`), the names
+// typed one after another at its "> " prompt, each asked once the answer to the last is in.
+// Windows first asks for its server's own name (a PTR query), "UnKnown" if none.
+struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
+  World& world;
+  NodeId host;
+  std::vector<std::string> names;
+  RrType type = RrType::A;
+  std::optional<NameServer> server;  // given on the command line
+  bool windows = true;
+  bool interactive = false;
   StubConfig config;
-  config.timeout = c.table.duration_or("timeout", seconds(2));
-  config.attempts = 2;
-  return [&world = c.world, t, windows, config]() mutable {
-    config.server = server_for(world, t);
-    auto ask = [&world, t, windows, config](std::string server_name) {
-      world.service<DnsWorld>().query(t.host, config, {t.name, t.type, ClassIn}, "nslookup",
-                                      [&world, t, windows, config, server_name](const LookupResult& r) {
-        NslookupRun run;
-        run.style = windows ? NslookupStyle::Windows : NslookupStyle::Unix;
-        run.server_address = address_string(config.server);
-        run.server_name = server_name;
-        run.qname = typed(t.name);
-        run.qtype = t.type;
-        run.reply = r.reply;
-        run.timeout_s = static_cast<int>(config.timeout.ns / 1'000'000'000);
-        std::string command = windows ? "C:\\> nslookup" : "$ nslookup";
-        if (t.type != RrType::A) command += " -type=" + type_name(t.type);
-        command += " " + run.qname;
-        if (t.server) command += " " + run.server_address;
-        world.service<DnsWorld>().tool_output(t.host, "nslookup", command + "\n" + format_nslookup(run));
-      });
-    };
-    if (!windows) return ask("");
-    // Windows nslookup first asks for the server's own name (a PTR query), "UnKnown" if none.
-    world.service<DnsWorld>().query(t.host, config, {reverse_name(config.server), RrType::PTR, ClassIn}, "nslookup",
-                                    [ask](const LookupResult& r) {
-      std::string name;
-      if (r.reply)
-        for (const ResourceRecord& rr : r.reply->answers)
-          if (rr.type == RrType::PTR) name = typed(std::get<NameData>(rr.data).target);
-      ask(name);
+  std::string server_name;  // from the PTR query
+
+  NslookupSession(World& w, NodeId h) : world(w), host(h) {}
+  DnsWorld& dns() { return world.service<DnsWorld>(); }
+  int timeout_s() const { return static_cast<int>(config.timeout.ns / 1'000'000'000); }
+
+  void start() {
+    config.server = server ? server->address : dns().server_of(host);
+    if (!windows) return begin(true);
+    dns().query(host, config, {reverse_name(config.server), RrType::PTR, ClassIn}, "nslookup",
+                [self = shared_from_this()](const LookupResult& r) {
+                  if (r.reply)
+                    for (const ResourceRecord& rr : r.reply->answers)
+                      if (rr.type == RrType::PTR) self->server_name = typed(std::get<NameData>(rr.data).target);
+                  self->begin(r.reply.has_value());
+                });
+  }
+
+  void begin(bool ptr_answered) {
+    if (interactive) {
+      std::string command = windows ? "C:\\> nslookup" : "$ nslookup";
+      if (server) command += " - " + address_string(config.server);
+      command += "\n" + format_nslookup_start(windows ? NslookupStyle::Windows : NslookupStyle::Unix, server_name,
+                                              address_string(config.server), ptr_answered, timeout_s());
+      if (type != RrType::A) command += "> set type=" + type_name(type) + "\n";
+      dns().tool_output(host, "nslookup", command);
+    }
+    ask(0);
+  }
+
+  void ask(std::size_t i) {
+    dns().query(host, config, {names[i], type, ClassIn}, "nslookup", [self = shared_from_this(), i](const LookupResult& r) {
+      self->answered(i, r);
     });
-  };
+  }
+
+  void answered(std::size_t i, const LookupResult& r) {
+    NslookupRun run;
+    run.style = windows ? NslookupStyle::Windows : NslookupStyle::Unix;
+    run.server_address = address_string(config.server);
+    run.server_name = server_name;
+    run.qname = typed(names[i]);
+    run.qtype = type;
+    run.reply = r.reply;
+    run.timeout_s = timeout_s();
+    run.interactive = interactive;
+    std::string command;
+    if (interactive) {
+      command = "> " + run.qname;
+    } else {
+      command = windows ? "C:\\> nslookup" : "$ nslookup";
+      if (type != RrType::A) command += " -type=" + type_name(type);
+      command += " " + run.qname;
+      if (server) command += " " + run.server_address;
+    }
+    std::string text = command + "\n" + format_nslookup(run);
+    if (interactive && i + 1 == names.size()) text += "> exit\n";
+    dns().tool_output(host, "nslookup", text);
+    if (i + 1 < names.size()) ask(i + 1);
+  }
+};
+
+std::function<void()> make_nslookup(ActionContext& c) {
+  NslookupSession session(c.world, c.table.node("host"));
+  session.interactive = c.table.has("names");
+  if (session.interactive) {
+    if (c.table.has("name"))
+      c.table.fail("names", "give 'name' (one query on the command line) or 'names' (an interactive session), not both");
+    session.names = read_names(c.table, "names");
+  } else {
+    session.names = {read_name(c.table, "name")};
+  }
+  session.type = read_type(c.table, "qtype", RrType::A);
+  if (c.table.has("server")) session.server = read_server(c.table, "server");
+  session.windows = c.table.choice("style", {"windows", "unix"}, "windows") == "windows";
+  session.config.timeout = c.table.duration_or("timeout", seconds(2));
+  session.config.attempts = 2;
+  // Each run is a session of its own, should the action run again.
+  return [session] { std::make_shared<NslookupSession>(session)->start(); };
 }
 
 std::function<void()> make_displaydns(ActionContext& c) {

@@ -201,7 +201,7 @@ std::string nslookup_windows(const NslookupRun& run) {
   std::string out;
   // Windows first asks for the server's own name (PTR); from a silent server that times out too,
   // before "Server:", which is why the name is UnKnown. Then the query and its one retry.
-  if (!run.reply && run.server_name.empty()) out += timed_out;
+  if (!run.reply && run.server_name.empty() && !run.interactive) out += timed_out;
   add(out, "Server:  ", server, "\nAddress:  ", run.server_address, "\n\n");
   if (!run.reply) {
     add(out, timed_out, timed_out, "*** Request to ", server, " timed-out\n");
@@ -386,6 +386,16 @@ std::string format_dig(const DigRun& run) {
 
 std::string format_nslookup(const NslookupRun& run) {
   return run.style == NslookupStyle::Windows ? nslookup_windows(run) : nslookup_unix(run);
+}
+
+std::string format_nslookup_start(NslookupStyle style, const std::string& server_name,
+                                  const std::string& server_address, bool ptr_answered, int timeout_s) {
+  if (style == NslookupStyle::Unix) return "";
+  std::string out;
+  if (!ptr_answered) add(out, "DNS request timed out.\n    timeout was ", std::to_string(timeout_s), " seconds.\n");
+  add(out, "Default Server:  ", server_name.empty() ? "UnKnown" : without_dot(server_name), "\nAddress:  ",
+      server_address, "\n\n");
+  return out;
 }
 
 // One heading per owner name, in order of first appearance; every record and negative entry is

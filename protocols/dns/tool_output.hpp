@@ -35,8 +35,14 @@ struct NslookupRun {
   RrType qtype = RrType::A;
   std::optional<Message> reply;      // none: timed out
   int timeout_s = 2;
+  bool interactive = false;          // typed at the "> " prompt: the session did the PTR lookup
 };
 std::string format_nslookup(const NslookupRun& run);
+// What interactive nslookup prints when it starts: Windows names its default server ("Default
+// Server:", after the PTR lookup of its address; "UnKnown" when that failed, after its
+// timeout), Unix prints nothing. `ptr_answered`: the PTR lookup got a reply.
+std::string format_nslookup_start(NslookupStyle style, const std::string& server_name,
+                                  const std::string& server_address, bool ptr_answered, int timeout_s);
 
 struct CacheLine {                   // one record in a stub resolver's cache
   ResourceRecord record;             // ttl = the time left

@@ -54,3 +54,28 @@ TEST_CASE("golden transcript: cold, warm and expired caches") {
   auto world = load_dns("cache-cold-warm");
   compare(test::run_transcript(*world), "cache-cold-warm.txt");
 }
+
+TEST_CASE("an nslookup action takes 'name' or 'names', and every name in 'names' is checked") {
+  const std::string head = std::string(R"([[host]]
+name = "pc"
+address = "10.0.0.2"
+[[host]]
+name = "dns"
+address = "10.0.0.53"
+[[link]]
+between = ["pc", "dns"]
+[[action]]
+at = "1s"
+do = "nslookup"
+host = "pc"
+)");
+  auto w = load_scenario_text(head + "name = \"a.example\"\nnames = [\"b.example\"]\n", "x.toml");
+  REQUIRE(!w);
+  CHECK(w.error() == "x.toml:14:9: give 'name' (one query on the command line) or 'names' (an interactive session), not both");
+  w = load_scenario_text(head + "names = [\"a.example\", \"bad..name\"]\n", "x.toml");
+  REQUIRE(!w);
+  CHECK(w.error().rfind("x.toml:13:23: invalid domain name: ", 0) == 0);
+  w = load_scenario_text(head + "names = []\n", "x.toml");
+  REQUIRE(!w);
+  CHECK(w.error() == "x.toml:13:9: 'names' is empty: give at least one name");
+}

@@ -416,6 +416,34 @@ TEST_CASE("Windows nslookup calls a server without a reverse name UnKnown") {
         "\n");
 }
 
+// Interactive nslookup (no name on the command line): the session names its server once, then
+// each name typed at "> " prints as a command-line query does, without a second PTR timeout.
+TEST_CASE("interactive Windows nslookup starts with its Default Server, as on the lecture slide") {
+  CHECK(format_nslookup_start(NslookupStyle::Windows, "csp3.zte.com.cn.home", "192.168.10.1", true, 2) ==
+        "Default Server:  csp3.zte.com.cn.home\n"
+        "Address:  192.168.10.1\n"
+        "\n");
+  CHECK(format_nslookup_start(NslookupStyle::Windows, "", "10.0.0.53", false, 2) ==
+        "DNS request timed out.\n"
+        "    timeout was 2 seconds.\n"
+        "Default Server:  UnKnown\n"
+        "Address:  10.0.0.53\n"
+        "\n");
+  CHECK(format_nslookup_start(NslookupStyle::Unix, "", "10.0.0.53", true, 2).empty());
+  NslookupRun run = nslookup_run(NslookupStyle::Windows, "flex.nu.edu.pk", RrType::A);
+  run.server_name = "";
+  run.interactive = true;
+  CHECK(format_nslookup(run) ==
+        "Server:  UnKnown\n"
+        "Address:  10.0.0.53\n"
+        "\n"
+        "DNS request timed out.\n"
+        "    timeout was 2 seconds.\n"
+        "DNS request timed out.\n"
+        "    timeout was 2 seconds.\n"
+        "*** Request to UnKnown timed-out\n");
+}
+
 TEST_CASE("Windows nslookup prints no Non-authoritative line for an authoritative answer") {
   NslookupRun run = nslookup_run(NslookupStyle::Windows, "flex.nu.edu.pk", RrType::A);
   run.server_name = "ns1.nu.edu.pk";
