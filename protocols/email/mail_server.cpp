@@ -80,6 +80,7 @@ MailServer::MailServer(AppContext& c) : world_(c.world), node_(c.node) {
   config_.pipelining = t.boolean_or("pipelining", true);
   config_.down = t.boolean_or("down", false);
   config_.ehlo = t.boolean_or("ehlo", true);
+  config_.space_after_colon = t.boolean_or("space-after-colon", false);
   config_.queue.retry_interval = t.duration_or("retry", config_.queue.retry_interval);
   config_.queue.give_up_after = t.duration_or("give-up", config_.queue.give_up_after);
   queue_ = MtaQueue(config_.queue);

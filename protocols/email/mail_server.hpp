@@ -37,6 +37,8 @@ struct MailServerConfig {
   bool pipelining = true;
   bool down = false;  // answers 421 and closes, as a server that is out of service
   bool ehlo = true;   // the MTA greets other servers with EHLO; false: HELO, as the textbook shows
+  // "MAIL FROM: <a@b>" as the textbook prints it; RFC 5321 4.1.2 has no space (the default).
+  bool space_after_colon = false;
   QueueConfig queue;
 };
 

@@ -103,6 +103,7 @@ class Outbound {
     smtp::ClientJob job;
     job.client_host = server_.config_.domain;
     job.use_ehlo = server_.config_.ehlo;
+    job.space_after_colon = server_.config_.space_after_colon;
     job.mail_from = d->mail_from;
     job.rcpts = d->rcpts;
     job.data = d->data;

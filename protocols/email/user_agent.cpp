@@ -84,6 +84,7 @@ std::function<void()> make_send_mail(ActionContext& c) {
   smtp::ClientJob job;
   job.client_host = t.string_or("client-name", w.net.node(host).name());
   job.use_ehlo = t.boolean_or("ehlo", true);
+  job.space_after_colon = t.boolean_or("space-after-colon", false);
   const std::string user = t.string_or("user", "");
   const std::string password = t.string_or("password", "");
   if (!user.empty()) {
