@@ -255,12 +255,10 @@ int theory_command(const TheoryArgs& args) {
     peers.push_back(n);
   }
   const auto us_bps = static_cast<double>(us->bits_per_second);
-  if (!mix.empty())
-    std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, mix, peers)
-                           : bittorrent::distribution_table(*file_bits, us_bps, mix, peers));
-  else
-    std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, d_bps, uploads, peers)
-                           : bittorrent::distribution_table(*file_bits, us_bps, d_bps, uploads, peers));
+  const std::vector<bittorrent::PeerMix> populations =
+      mix.empty() ? bittorrent::uniform_populations(d_bps, uploads) : std::vector<bittorrent::PeerMix>{mix};
+  std::cout << (args.csv ? bittorrent::distribution_csv(*file_bits, us_bps, populations, peers)
+                         : bittorrent::distribution_table(*file_bits, us_bps, populations, peers));
   return ExitOk;
 }
 

@@ -37,6 +37,12 @@ PeerMix uniform_peers(double upload, double download) { return {PeerClass{PeerCl
 
 bool is_uniform(const PeerMix& mix) { return mix.size() == 1 && mix.front().size == PeerClass::Size::Rest; }
 
+std::vector<PeerMix> uniform_populations(double download, const std::vector<double>& uploads) {
+  std::vector<PeerMix> out;
+  for (const double u : uploads) out.push_back(uniform_peers(u, download));
+  return out;
+}
+
 Result<PeerClass> parse_peer_class(std::string_view text) {
   const std::string what = "peer class " + quoted(text, '"');
   const std::size_t colon = text.find(':'), slash = text.find('/', colon == std::string_view::npos ? 0 : colon);

@@ -30,6 +30,8 @@ using PeerMix = std::vector<PeerClass>;
 // Every peer alike: the textbook problem's population.
 PeerMix uniform_peers(double upload, double download);
 bool is_uniform(const PeerMix& mix);
+// One uniform mix per upload rate, all with the same download: the textbook's chart's rows.
+std::vector<PeerMix> uniform_populations(double download, const std::vector<double>& uploads);
 
 Result<PeerClass> parse_peer_class(std::string_view text);
 // What a mix as a whole must be, whatever N: at most one "rest"; without one, either

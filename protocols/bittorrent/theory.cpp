@@ -80,10 +80,11 @@ std::string approximate_rate(double bps) {
   return buf;
 }
 
-// The chart for several populations of peers: uniform ones sharing one d (the textbook's), or
-// a single mix.
-std::string chart(double file_bits, double server_upload, const std::vector<PeerMix>& populations,
-                  const std::vector<std::uint64_t>& peers) {
+}  // namespace
+
+// Uniform populations sharing one d (the textbook's), or a single mix.
+std::string distribution_table(double file_bits, double server_upload, const std::vector<PeerMix>& populations,
+                               const std::vector<std::uint64_t>& peers) {
   constexpr std::size_t First = 22, Width = 28;
   const bool uniform = std::all_of(populations.begin(), populations.end(), [](const PeerMix& m) { return is_uniform(m); });
   // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "x" + string chains.
@@ -149,8 +150,8 @@ std::string chart(double file_bits, double server_upload, const std::vector<Peer
   return out;
 }
 
-std::string csv_of(double file_bits, double server_upload, const std::vector<PeerMix>& populations,
-                   const std::vector<std::uint64_t>& peers) {
+std::string distribution_csv(double file_bits, double server_upload, const std::vector<PeerMix>& populations,
+                             const std::vector<std::uint64_t>& peers) {
   std::string out = "N,u_bps,mode,theory_s,bottleneck\n";
   char buf[160];
   for (const PeerMix& mix : populations)
@@ -163,34 +164,6 @@ std::string csv_of(double file_bits, double server_upload, const std::vector<Pee
       }
     }
   return out;
-}
-
-std::vector<PeerMix> uniform_populations(double min_download, const std::vector<double>& peer_uploads) {
-  std::vector<PeerMix> out;
-  for (const double u : peer_uploads) out.push_back(uniform_peers(u, min_download));
-  return out;
-}
-
-}  // namespace
-
-std::string distribution_table(double file_bits, double server_upload, double min_download,
-                               const std::vector<double>& peer_uploads, const std::vector<std::uint64_t>& peers) {
-  return chart(file_bits, server_upload, uniform_populations(min_download, peer_uploads), peers);
-}
-
-std::string distribution_table(double file_bits, double server_upload, const PeerMix& mix,
-                               const std::vector<std::uint64_t>& peers) {
-  return chart(file_bits, server_upload, {mix}, peers);
-}
-
-std::string distribution_csv(double file_bits, double server_upload, double min_download,
-                             const std::vector<double>& peer_uploads, const std::vector<std::uint64_t>& peers) {
-  return csv_of(file_bits, server_upload, uniform_populations(min_download, peer_uploads), peers);
-}
-
-std::string distribution_csv(double file_bits, double server_upload, const PeerMix& mix,
-                             const std::vector<std::uint64_t>& peers) {
-  return csv_of(file_bits, server_upload, {mix}, peers);
 }
 
 }  // namespace wiresim::bittorrent

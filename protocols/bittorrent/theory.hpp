@@ -36,19 +36,15 @@ std::string bits_text(double bits);
 Bound client_server_time(const DistributionProblem& p);
 Bound p2p_time(const DistributionProblem& p);
 
-// The chart of the textbook's problem: one client-server row (it does not depend on u) and
-// one P2P row per u, a column per N, each cell "7500 s  F / dmin".
-std::string distribution_table(double file_bits, double server_upload, double min_download,
-                               const std::vector<double>& peer_uploads, const std::vector<std::uint64_t>& peers);
-// The same chart for one mix of peers: its client-server and P2P rows, and the dmin and sum
-// of ui that each N gives them.
-std::string distribution_table(double file_bits, double server_upload, const PeerMix& mix,
+// The chart of the textbook's problem, a column per N, each cell "7500 s  F / dmin", for
+// `populations` of peers: all alike with one d and each u of a list (uniform_populations), then
+// one client-server row (it does not depend on u) and one P2P row per u; or one mix, then its
+// client-server and P2P rows and the dmin and sum of ui that each N gives them.
+std::string distribution_table(double file_bits, double server_upload, const std::vector<PeerMix>& populations,
                                const std::vector<std::uint64_t>& peers);
 
 // The same numbers as CSV: N,u_bps,mode,theory_s,bottleneck (u_bps: the mean upload of a mix).
-std::string distribution_csv(double file_bits, double server_upload, double min_download,
-                             const std::vector<double>& peer_uploads, const std::vector<std::uint64_t>& peers);
-std::string distribution_csv(double file_bits, double server_upload, const PeerMix& mix,
+std::string distribution_csv(double file_bits, double server_upload, const std::vector<PeerMix>& populations,
                              const std::vector<std::uint64_t>& peers);
 
 }  // namespace wiresim::bittorrent

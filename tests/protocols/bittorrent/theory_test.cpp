@@ -30,13 +30,13 @@ TEST_CASE("P2P time names the bound that decides it") {
 }
 
 TEST_CASE("the chart has a client-server row and a P2P row per u") {
-  const std::string table = distribution_table(F, Us, D, {300e3, 700e3, 2e6}, {10, 100, 1000});
+  const std::string table = distribution_table(F, Us, uniform_populations(D, {300e3, 700e3, 2e6}), {10, 100, 1000});
   CHECK(table.find("F = 15 Gbit, us = 30 Mbps, dmin = 2 Mbps") != std::string::npos);
   CHECK(table.find("500000 s  N F / us") != std::string::npos);
   CHECK(table.find("u = 300 kbps") != std::string::npos);
   CHECK(table.find("45455 s  N F / (us + N u)") != std::string::npos);
   CHECK(table.find("u = 2 Mbps") != std::string::npos);
-  const std::string csv = distribution_csv(F, Us, D, {300e3}, {10});
+  const std::string csv = distribution_csv(F, Us, uniform_populations(D, {300e3}), {10});
   CHECK(csv == "N,u_bps,mode,theory_s,bottleneck\n10,300000,client-server,7500.000,F / dmin\n"
                "10,300000,p2p,7500.000,F / dmin\n");
 }
@@ -44,9 +44,9 @@ TEST_CASE("the chart has a client-server row and a P2P row per u") {
 // The whole chart and its CSV, as `wiresim theory distribution` prints them for the textbook's
 // problem (tests/golden/p2p/; WIRESIM_UPDATE_GOLDEN=1 rewrites them after a deliberate change).
 TEST_CASE("the textbook problem's chart and CSV match their golden files") {
-  wiresim::test::compare_golden(distribution_table(F, Us, D, {300e3, 700e3, 2e6}, {10, 100, 1000}),
+  wiresim::test::compare_golden(distribution_table(F, Us, uniform_populations(D, {300e3, 700e3, 2e6}), {10, 100, 1000}),
                                 "p2p/theory-table.txt");
-  wiresim::test::compare_golden(distribution_csv(F, Us, D, {300e3, 700e3, 2e6}, {10, 100, 1000}),
+  wiresim::test::compare_golden(distribution_csv(F, Us, uniform_populations(D, {300e3, 700e3, 2e6}), {10, 100, 1000}),
                                 "p2p/theory-table.csv");
 }
 
@@ -80,6 +80,6 @@ TEST_CASE("the chart of a mix shows dmin and the sum of ui at each N (golden)") 
   // At N = 1 the 10% have no peer (dmin 4 Mbps); from N = 10 their 1 Mbps is dmin; at 1000
   // the sum of ui decides.
   const PeerMix mix{*parse_peer_class("10%:300kbps/1Mbps"), *parse_peer_class("rest:1Mbps/4Mbps")};
-  wiresim::test::compare_golden(distribution_table(F, Us, mix, {1, 10, 100, 1000}), "p2p/theory-mixed.txt");
-  wiresim::test::compare_golden(distribution_csv(F, Us, mix, {1, 10, 100, 1000}), "p2p/theory-mixed.csv");
+  wiresim::test::compare_golden(distribution_table(F, Us, {mix}, {1, 10, 100, 1000}), "p2p/theory-mixed.txt");
+  wiresim::test::compare_golden(distribution_csv(F, Us, {mix}, {1, 10, 100, 1000}), "p2p/theory-mixed.csv");
 }
