@@ -33,6 +33,10 @@ TEST_CASE("golden transcript: an unknown recipient, 550 and a bounce") {
   check_golden("email/unknown-recipient.toml", "email/unknown-recipient.txt");
 }
 
+TEST_CASE("golden transcript: the textbook's POP3 session, to the character") {
+  check_golden("email/pop3-textbook.toml", "email/pop3-textbook.txt");
+}
+
 TEST_CASE("golden transcript: POP3 download-and-delete vs download-and-keep") {
   check_golden("email/pop3-delete-vs-keep.toml", "email/pop3-delete-vs-keep.txt");
 }

@@ -81,6 +81,7 @@ MailServer::MailServer(AppContext& c) : world_(c.world), node_(c.node) {
   config_.down = t.boolean_or("down", false);
   config_.ehlo = t.boolean_or("ehlo", true);
   config_.space_after_colon = t.boolean_or("space-after-colon", false);
+  config_.textbook_replies = t.boolean_or("textbook-replies", false);
   config_.queue.retry_interval = t.duration_or("retry", config_.queue.retry_interval);
   config_.queue.give_up_after = t.duration_or("give-up", config_.queue.give_up_after);
   queue_ = MtaQueue(config_.queue);
@@ -173,6 +174,7 @@ pop3::ServerConfig MailServer::pop3_config() {
   pop3::ServerConfig pc;
   pc.host_name = config_.domain;
   pc.connection_number = connections_;
+  pc.textbook_texts = config_.textbook_replies;
   return pc;
 }
 

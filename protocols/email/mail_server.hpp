@@ -39,6 +39,8 @@ struct MailServerConfig {
   bool ehlo = true;   // the MTA greets other servers with EHLO; false: HELO, as the textbook shows
   // "MAIL FROM: <a@b>" as the textbook prints it; RFC 5321 4.1.2 has no space (the default).
   bool space_after_colon = false;
+  // POP3 answers with the textbook's texts ("+OK user successfully logged on"), not ours.
+  bool textbook_replies = false;
   QueueConfig queue;
 };
 

@@ -90,6 +90,7 @@ void ServerSession::on_connected(Time now) {
     }
   }
   // RFC 1939 7: a server that offers APOP puts its timestamp in the greeting.
+  if (config_.textbook_texts) timestamp_.clear();
   reply(timestamp_.empty() ? "+OK POP3 server ready" : "+OK POP3 server ready " + timestamp_);
 }
 
@@ -202,7 +203,7 @@ void ServerSession::user_command(const Command& command) {
   }
   // The same answer for every name: whether a mailbox exists is revealed by nothing before PASS.
   pending_user_ = command.args[0];
-  reply("+OK send PASS");
+  reply(config_.textbook_texts ? "+OK" : "+OK send PASS");
 }
 
 void ServerSession::pass_command(const Command& command) {
@@ -257,7 +258,7 @@ void ServerSession::log_in(const std::string& user, bool credentials_ok) {
   state_ = State::Transaction;
   const std::string summary = describe_count(maildrop_.count(), maildrop_.octets());
   events_.push_back(make_event(EventKind::LoggedIn, user + " logged in; maildrop has " + summary, user));
-  reply("+OK " + user + "'s maildrop has " + summary);
+  reply(config_.textbook_texts ? "+OK user successfully logged on" : "+OK " + user + "'s maildrop has " + summary);
 }
 
 // ---- both states ----
@@ -272,7 +273,8 @@ void ServerSession::capa_command(const Command&) {
 }
 
 void ServerSession::quit_command(const Command&) {
-  std::string sign_off = "+OK " + config_.host_name + " POP3 server signing off";
+  std::string sign_off = config_.textbook_texts ? "+OK POP3 server signing off"
+                                                : "+OK " + config_.host_name + " POP3 server signing off";
   if (state_ == State::Authorization) {
     // RFC 1939 4: QUIT before login ends the session without UPDATE.
     reply(sign_off);
@@ -294,9 +296,9 @@ void ServerSession::quit_command(const Command&) {
   }
   const mail::Folder* inbox = store_.folder(user_, "INBOX");
   const std::size_t left = inbox ? inbox->messages.size() : 0;
-  if (left == 0)
+  if (!config_.textbook_texts && left == 0)
     sign_off += " (maildrop empty)";
-  else
+  else if (!config_.textbook_texts)
     sign_off += " (" + std::to_string(left) + (left == 1 ? " message left)" : " messages left)");
   reply(sign_off);
   end_session("QUIT: UPDATE removed " + std::to_string(doomed.size()) +

@@ -36,6 +36,10 @@ struct ServerConfig {
   // are accepted, for demonstrations.
   Duration idle_timeout = seconds(600);
   std::string implementation = "wiresim";  // RFC 2449 6.9 IMPLEMENTATION
+  // The textbook's texts (Kurose & Ross 2.3.4): "+OK POP3 server ready", a bare "+OK" to USER,
+  // "+OK user successfully logged on", "+OK POP3 server signing off". The greeting then has no
+  // APOP timestamp, so APOP is not offered. RFC 1939 leaves every text after +OK to the server.
+  bool textbook_texts = false;
 };
 
 class ServerSession {

@@ -74,4 +74,18 @@ TEST_CASE("UPDATE removes the deleted messages from the store") {
   CHECK_FALSE(store.locked("mrose"));
 }
 
+// The textbook's session (Kurose & Ross 2.3.4) with its texts: no APOP timestamp in the greeting,
+// a bare +OK to USER. The lines the textbook leaves out stay, as RFC 1939 requires them.
+TEST_CASE("with the textbook's texts, the server answers as the textbook's session does") {
+  ServerConfig config = rfc_config();
+  config.textbook_texts = true;
+  const std::string input = crlf({"user mrose", "pass tanstaaf", "list", "dele 1", "quit"});
+  const DialogueResult r = run_both_ways(fill_rfc_store, config, input);
+  CHECK(r.output == crlf({"+OK POP3 server ready", "+OK", "+OK user successfully logged on", "+OK 2 messages (320 octets)",
+                          "1 120", "2 200", ".", "+OK message 1 deleted", "+OK POP3 server signing off"}));
+  // No timestamp, so no APOP.
+  const DialogueResult apop = run_both_ways(fill_rfc_store, config, crlf({"APOP mrose c4c9334bac560ecc979e58001b3e22fb"}));
+  CHECK(apop.output == crlf({"+OK POP3 server ready", "-ERR APOP not supported"}));
+}
+
 }  // namespace wiresim::pop3::test
