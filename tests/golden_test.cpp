@@ -29,7 +29,7 @@ TEST_CASE("golden transcript: VRFY and EXPN by telnet, then a mailing list") {
   check_golden("email/mailing-list.toml", "email/mailing-list.txt");
 }
 
-TEST_CASE("golden transcript: an unknown recipient, 550 and a bounce") {
+TEST_CASE("golden transcript: an unknown recipient (550), a message too large (552), and their bounces") {
   check_golden("email/unknown-recipient.toml", "email/unknown-recipient.txt");
 }
 

@@ -129,7 +129,10 @@ void MtaQueue::attempt_finished(std::uint64_t id, const std::vector<RecipientOut
 }
 
 void MtaQueue::bounce(Delivery& d, std::vector<RecipientOutcome> failed) {
-  std::string text = "bounced " + recipients(failed.size()) + " in " + d.domain;
+  // And why, as the server said it (or why the client did not try): what a student looks for.
+  std::string text = "bounced " + recipients(failed.size()) + " in " + d.domain + " (";
+  for (std::size_t i = 0; i < failed.size(); ++i) text += (i ? "; " : "") + failed[i].rcpt + ": " + failed[i].reply;
+  text += ")";
   // RFC 5321 4.5.5: a bounce is never bounced; one with a null sender is dropped instead.
   if (d.mail_from.empty()) {
     events_.push_back({QueueEvent::Kind::Bounced, d.id, text + "; the message was itself a bounce, so it is dropped"});

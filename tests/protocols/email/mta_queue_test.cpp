@@ -93,7 +93,8 @@ TEST_CASE("mta queue never bounces a bounce") {
   q.take_due(Time{});
   q.attempt_finished(id, {{"alice@crepes.fr", Status::Permanent, "550 No such user"}}, Time{});
   CHECK(q.take_bounces().empty());
-  CHECK(texts(q).back() == "bounced 1 recipient in crepes.fr; the message was itself a bounce, so it is dropped");
+  CHECK(texts(q).back() ==
+        "bounced 1 recipient in crepes.fr (alice@crepes.fr: 550 No such user); the message was itself a bounce, so it is dropped");
 }
 
 // RFC 5321 4.5.4.1: "the sender MUST delay retrying a particular destination after one attempt
