@@ -94,6 +94,8 @@ data = submitted[submitted.find(b"DATA\r\n") + 6:submitted.rfind(b"\r\n.\r\n") +
 sent = email.message_from_bytes(data, policy=email.policy.default)
 sent_png = [p.get_content() for p in sent.iter_attachments() if p.get_content_type() == "image/png"]
 check(len(sent_png) == 1 and sent_png[0].startswith(b"\x89PNG\r\n\x1a\n"), "Alice's user agent sent a real PNG attachment")
+check(b"Subject: Photo du =?utf-8?B?ZMOpamV1bmVy?=" in data and sent["Subject"] == "Photo du déjeuner",
+      f"the non-ASCII subject goes as an RFC 2047 encoded-word, and Python decodes it back ({sent['Subject']!r})")
 _, imap_server = stream_bytes(os.path.join(out, "bob-pc-eth0.pcap"), 143)
 literal_at = imap_server.find(b"BODY[] {")
 size = int(imap_server[literal_at + 8:imap_server.find(b"}", literal_at)])
