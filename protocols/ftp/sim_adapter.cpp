@@ -37,6 +37,9 @@ void DataConnection::execute(const DataAction& action) {
         return;
       }
       listening_ = port;
+      // RFC 959's and the notes' word: the side that waits for the other to connect "issues a
+      // passive open" (the client for PORT, the server for PASV).
+      note("passive open: listening on port " + std::to_string(port) + " for the data connection");
       return;
     }
     case DataAction::Kind::Connect:
