@@ -99,6 +99,7 @@ std::function<void()> make_send_mail(ActionContext& c) {
   header.bcc = t.string_list_or("bcc", {});
   header.subject = t.string_or("subject", "");
   const std::string body = t.string_or("body", "");
+  const std::string html = t.string_or("html", "");  // the same text as HTML: multipart/alternative
   std::vector<AttachmentSpec> attachments;
   const std::vector<std::string> attach = t.string_list_or("attach", {});
   for (std::size_t i = 0; i < attach.size(); ++i) attachments.push_back(parse_attachment(t, i, attach[i]));
@@ -117,17 +118,25 @@ std::function<void()> make_send_mail(ActionContext& c) {
     }
   }
   if (job.rcpts.empty()) t.fail("to", "a message needs at least one recipient in 'to', 'cc' or 'bcc'");
-  return [&w, host, server, port, job, header, body, attachments]() mutable {
+  return [&w, host, server, port, job, header, body, html, attachments]() mutable {
     const std::uint64_t message_number = ++w.service<AgentSessions>().messages_composed;
     header.date = mail::format_date(w.sim.now());
     header.message_id = mail::make_message_id(message_number, w.sim.now(), mail::domain_of(job.mail_from));
+    // The text; with `html`, the same text twice, for the reader to choose (RFC 2046 5.1.4: the
+    // richer one last).
+    auto text = [&] {
+      return html.empty() ? mime::text_part(body)
+                          : mime::multipart("alternative", {mime::text_part(body), mime::text_part(html, "html")});
+    };
     std::string data;
-    if (attachments.empty()) {
+    if (attachments.empty() && html.empty()) {
       // A plain RFC 5322 message when it is ASCII; MIME text/plain (8bit) otherwise.
       const bool ascii = std::all_of(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
       data = ascii ? mail::write_message(header, body) : mime::build_message(header, mime::text_part(body), {true});
+    } else if (attachments.empty()) {
+      data = mime::build_message(header, text(), {true});
     } else {
-      std::vector<mime::Part> parts{mime::text_part(body)};
+      std::vector<mime::Part> parts{text()};
       for (const AttachmentSpec& a : attachments) {
         std::string content;
         if (a.size == 0 && mime::media_type_for(a.name) == "image/png") {

@@ -108,6 +108,9 @@ part_size = int(imap_server[part_at + 9:imap_server.find(b"}", part_at)])
 part_start = imap_server.find(b"\r\n", part_at) + 2
 part = base64.b64decode(imap_server[part_start:part_start + part_size])
 check(sent_png and part == sent_png[0], "BODY[2] (the attachment alone) decodes to the same PNG")
+html = [p for p in fetched.walk() if p.get_content_type() == "text/html"]
+check(html and "<b>déjeuner</b>" in html[0].get_content() and fetched.get_body(("html",)) is html[0],
+      "the HTML alternative decodes, and a reader that prefers HTML picks it")
 text = [p for p in fetched.walk() if p.get_content_type() == "text/plain"]
 check(text and text[0]["Content-Transfer-Encoding"] == "quoted-printable" and "Voilà" in text[0].get_content(),
       "the 8-bit text was made quoted-printable for a server without 8BITMIME, and decodes back")

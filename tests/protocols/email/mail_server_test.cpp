@@ -1,7 +1,10 @@
 // The mail-server app as real clients see it through `wiresim serve`: its RealServices, one
-// session per service, fed bytes without sockets.
+// session per service, fed bytes without sockets; and what it stores of a composed message.
 #include <doctest/doctest.h>
 
+#include "protocols/email/mail_server.hpp"
+#include "protocols/email/mail_world.hpp"
+#include "sim/scenario/runner.hpp"
 #include "tests/support.hpp"
 
 using namespace wiresim;
@@ -47,4 +50,58 @@ TEST_CASE("mail server's IMAP INTERNALDATE is the delivery time its Received fie
                                 "a3 FETCH 1 (INTERNALDATE BODY.PEEK[HEADER.FIELDS (RECEIVED)])\r\n");
   CHECK(imap.find("INTERNALDATE \" 1-Jan-2024 09:00:00 +0000\"") != std::string::npos);
   CHECK(imap.find("id 1; Mon, 01 Jan 2024 09:00:00 +0000\r\n") != std::string::npos);
+}
+
+// send-mail's `html`: the same text twice in multipart/alternative, plain first (RFC 2046
+// 5.1.4: the richer one last), with or without attachments beside it.
+TEST_CASE("send-mail with html sends multipart/alternative, plain then HTML") {
+  const std::string scenario = R"(
+[[host]]
+name = "alice-pc"
+address = "10.0.0.2"
+[[host]]
+name = "mail"
+address = "10.0.0.25"
+[[link]]
+between = ["alice-pc", "mail"]
+[[app]]
+type = "mail-server"
+host = "mail"
+domain = "hamburger.edu"
+accounts = ["alice:ketchup", "bob:pickles"]
+[[action]]
+at = "1s"
+do = "send-mail"
+host = "alice-pc"
+server = "mail"
+user = "alice"
+password = "ketchup"
+from = "alice@hamburger.edu"
+to = ["bob@hamburger.edu"]
+subject = "Lunch"
+body = "Do you like ketchup?"
+html = "<p>Do you like <b>ketchup</b>?</p>"
+)";
+  // The message Bob's INBOX holds has each of `in_order`, in that order.
+  auto check_message = [](const std::string& toml, const std::vector<std::string>& in_order) {
+    auto world = test::load(toml);
+    REQUIRE(world);
+    REQUIRE(run_world(*world, {}));
+    const email::MailServer* server = world->find_service<email::EmailWorld>()->server(*world->net.find_node("mail"));
+    const mail::Folder* inbox = server->store().folder("bob", "INBOX");
+    REQUIRE(inbox != nullptr);
+    REQUIRE(inbox->messages.size() == 1);
+    const std::string& data = inbox->messages[0].bytes;
+    std::size_t at = 0;
+    for (const std::string& s : in_order) {
+      CAPTURE(s);
+      at = data.find(s, at);
+      REQUIRE(at != std::string::npos);
+    }
+  };
+  check_message(scenario, {"Content-Type: multipart/alternative", "Content-Type: text/plain", "Do you like ketchup?",
+                           "Content-Type: text/html", "<p>Do you like <b>ketchup</b>?</p>"});
+  check_message(scenario + "attach = [\"menu.ps:1KB\"]\n",
+                {"Content-Type: multipart/mixed", "Content-Type: multipart/alternative", "Content-Type: text/plain",
+                 "Content-Type: text/html", "Content-Type: application/postscript"});
 }
