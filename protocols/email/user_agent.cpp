@@ -75,6 +75,53 @@ AttachmentSpec parse_attachment(TableReader& t, std::size_t index, const std::st
   return a;
 }
 
+// A message the user agent downloaded, to answer or pass on: the newest whose Subject contains
+// `subject_text` (as its header has it).
+std::optional<std::string> downloaded_message(const World& w, NodeId host, const std::string& user,
+                                              const std::string& subject_text) {
+  const AgentState* agent = w.find_service<EmailWorld>() ? w.find_service<EmailWorld>()->find_agent(host, user) : nullptr;
+  if (!agent) return std::nullopt;
+  for (auto it = agent->downloaded.rbegin(); it != agent->downloaded.rend(); ++it) {
+    const std::string subject =
+        mail::header_value(mail::parse_message(it->bytes).headers, "Subject").value_or("");
+    if (subject.find(subject_text) != std::string::npos) return it->bytes;
+  }
+  return std::nullopt;
+}
+
+// "Re: Lunch" for "Lunch", and "Re: Lunch" again for "Re: Lunch" (not "Re: Re: Lunch").
+std::string prefixed(const std::string& prefix, const std::string& subject) {
+  if (subject.size() >= prefix.size() && mail::iequals(std::string_view(subject).substr(0, prefix.size()), prefix))
+    return subject;
+  return prefix + subject;
+}
+
+// A reply (RFC 5322 3.6.4): "Re: " and the subject, In-Reply-To the original's Message-ID,
+// References its References and Message-ID, to its Reply-To or From unless `to` was given;
+// a plain-text original is quoted under the new text, "> " before each line.
+void make_reply(const std::string& original, mail::MessageHeader& header, std::string& body) {
+  const mail::ParsedMessage parsed = mail::parse_message(original);
+  const std::vector<mail::HeaderField>& fields = parsed.headers;
+  const std::string id = mail::header_value(fields, "Message-ID").value_or("");
+  if (header.subject.empty()) header.subject = prefixed("Re: ", mail::header_value(fields, "Subject").value_or(""));
+  header.in_reply_to = id;
+  std::string references = mail::header_value(fields, "References").value_or("");
+  if (!id.empty()) references += (references.empty() ? "" : " ") + id;
+  if (!references.empty()) header.extra.push_back({"References", references});
+  if (header.to.empty() && header.cc.empty() && header.bcc.empty())
+    header.to = {mail::header_value(fields, "Reply-To").value_or(mail::header_value(fields, "From").value_or(std::string()))};
+  if (mail::header_value(fields, "Content-Type").has_value()) return;  // MIME: not quoted here
+  std::string quoted = "\n\nOn " + mail::header_value(fields, "Date").value_or("an earlier day") + ", " +
+                       mail::header_value(fields, "From").value_or("you") + " wrote:\n";
+  std::string_view text = std::string_view(original).substr(parsed.body_offset);
+  while (!text.empty()) {
+    const std::size_t end = text.find("\r\n");
+    quoted += "> " + std::string(text.substr(0, end)) + "\n";
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 2);
+  }
+  body += quoted;
+}
+
 std::function<void()> make_send_mail(ActionContext& c) {
   World& w = c.world;
   TableReader& t = c.table;
@@ -92,13 +139,18 @@ std::function<void()> make_send_mail(ActionContext& c) {
     job.auth = smtp::Credentials{mechanism == "login" ? smtp::AuthMechanism::Login : smtp::AuthMechanism::Plain, user,
                                  password};
   }
+  // Answer, or pass on, a message this user's agent downloaded (by its subject): the recipients
+  // of a reply may then come from it, at the time it is sent.
+  const std::string reply = t.string_or("reply", "");
+  const std::string forward = t.string_or("forward", "");
+  if (!reply.empty() && !forward.empty()) t.fail("forward", "a message is a reply or a forward, not both");
   mail::MessageHeader header;
   header.from = t.string("from");
-  header.to = t.string_list("to");
+  header.to = reply.empty() ? t.string_list("to") : t.string_list_or("to", {});
   header.cc = t.string_list_or("cc", {});
   header.bcc = t.string_list_or("bcc", {});
   header.subject = t.string_or("subject", "");
-  const std::string body = t.string_or("body", "");
+  std::string body = t.string_or("body", "");  // a reply quotes the original under it
   const std::string html = t.string_or("html", "");  // the same text as HTML: multipart/alternative
   std::vector<AttachmentSpec> attachments;
   const std::vector<std::string> attach = t.string_list_or("attach", {});
@@ -117,8 +169,27 @@ std::function<void()> make_send_mail(ActionContext& c) {
       job.rcpts.push_back(a.addr_spec());
     }
   }
-  if (job.rcpts.empty()) t.fail("to", "a message needs at least one recipient in 'to', 'cc' or 'bcc'");
-  return [&w, host, server, port, job, header, body, html, attachments]() mutable {
+  if (job.rcpts.empty() && reply.empty()) t.fail("to", "a message needs at least one recipient in 'to', 'cc' or 'bcc'");
+  return [&w, host, server, port, job, header, body, html, attachments, reply, forward, user]() mutable {
+    std::optional<std::string> original;
+    if (!reply.empty() || !forward.empty()) {
+      const std::string& wanted = reply.empty() ? forward : reply;
+      original = downloaded_message(w, host, user, wanted);
+      if (!original) {
+        agent_note(w, host, "smtp", "send-failed",
+                   "user agent: nothing to " + std::string(reply.empty() ? "forward" : "reply to") +
+                       ": no message downloaded with a subject containing \"" + wanted + "\"");
+        return;
+      }
+      if (!reply.empty()) {
+        make_reply(*original, header, body);
+        if (job.rcpts.empty())
+          for (const std::string& to : header.to) job.rcpts.push_back(mail::parse_address(to).addr_spec());
+      } else if (header.subject.empty()) {
+        header.subject =
+            prefixed("Fwd: ", mail::header_value(mail::parse_message(*original).headers, "Subject").value_or(""));
+      }
+    }
     const std::uint64_t message_number = ++w.service<AgentSessions>().messages_composed;
     header.date = mail::format_date(w.sim.now());
     header.message_id = mail::make_message_id(message_number, w.sim.now(), mail::domain_of(job.mail_from));
@@ -129,7 +200,10 @@ std::function<void()> make_send_mail(ActionContext& c) {
                           : mime::multipart("alternative", {mime::text_part(body), mime::text_part(html, "html")});
     };
     std::string data;
-    if (attachments.empty() && html.empty()) {
+    if (!forward.empty()) {
+      // RFC 2046 5.2.1: the forwarded message whole, as message/rfc822, after the new text.
+      data = mime::build_message(header, mime::multipart("mixed", {text(), mime::message_part(*original)}), {true});
+    } else if (attachments.empty() && html.empty()) {
       // A plain RFC 5322 message when it is ASCII; MIME text/plain (8bit) otherwise.
       const bool ascii = std::all_of(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
       data = ascii ? mail::write_message(header, body) : mime::build_message(header, mime::text_part(body), {true});

@@ -105,3 +105,98 @@ html = "<p>Do you like <b>ketchup</b>?</p>"
                 {"Content-Type: multipart/mixed", "Content-Type: multipart/alternative", "Content-Type: text/plain",
                  "Content-Type: text/html", "Content-Type: application/postscript"});
 }
+
+// send-mail's `reply` and `forward` (by the subject of a message the user's agent downloaded):
+// a reply threads (RFC 5322 3.6.4) and quotes, a forward attaches the message whole.
+TEST_CASE("send-mail replies to and forwards a downloaded message") {
+  const std::string scenario = R"(
+[[host]]
+name = "pc"
+address = "10.0.0.2"
+[[host]]
+name = "mail"
+address = "10.0.0.25"
+[[link]]
+between = ["pc", "mail"]
+[[app]]
+type = "mail-server"
+host = "mail"
+domain = "hamburger.edu"
+accounts = ["alice:ketchup", "bob:pickles", "carol:mustard"]
+[[action]]
+at = "1s"
+do = "send-mail"
+host = "pc"
+server = "mail"
+user = "alice"
+password = "ketchup"
+from = "Alice <alice@hamburger.edu>"
+to = ["bob@hamburger.edu"]
+subject = "Lunch"
+body = "Do you like ketchup?\nHow about pickles?"
+[[action]]
+at = "2s"
+do = "pop3-fetch"
+host = "pc"
+server = "mail"
+user = "bob"
+password = "pickles"
+[[action]]
+at = "3s"
+do = "send-mail"
+host = "pc"
+server = "mail"
+user = "bob"
+password = "pickles"
+from = "bob@hamburger.edu"
+reply = "Lunch"
+body = "Yes to both."
+[[action]]
+at = "4s"
+do = "send-mail"
+host = "pc"
+server = "mail"
+user = "bob"
+password = "pickles"
+from = "bob@hamburger.edu"
+to = ["carol@hamburger.edu"]
+forward = "Lunch"
+body = "See below."
+[[action]]
+at = "5s"
+do = "send-mail"
+host = "pc"
+server = "mail"
+user = "bob"
+password = "pickles"
+from = "bob@hamburger.edu"
+reply = "Dinner"
+body = "Nothing to answer."
+)";
+  auto world = test::load(scenario);
+  REQUIRE(world);
+  const std::string transcript = test::run_transcript(*world);
+  const email::MailServer* server = world->find_service<email::EmailWorld>()->server(*world->net.find_node("mail"));
+  auto only = [&](const std::string& user) {
+    const mail::Folder* inbox = server->store().folder(user, "INBOX");
+    REQUIRE(inbox != nullptr);
+    REQUIRE(inbox->messages.size() == 1);
+    return inbox->messages[0].bytes;
+  };
+  const std::string reply = only("alice");  // to the original's From
+  const std::string original_id = "<1.1000@hamburger.edu>";
+  CHECK(reply.find("To: Alice <alice@hamburger.edu>\r\n") != std::string::npos);
+  CHECK(reply.find("Subject: Re: Lunch\r\n") != std::string::npos);
+  CHECK(reply.find("In-Reply-To: " + original_id + "\r\n") != std::string::npos);
+  CHECK(reply.find("References: " + original_id + "\r\n") != std::string::npos);
+  CHECK(reply.find("Yes to both.\r\n\r\nOn Mon, 01 Jan 2024 09:00:01 +0000, Alice <alice@hamburger.edu> wrote:\r\n"
+                   "> Do you like ketchup?\r\n> How about pickles?\r\n") != std::string::npos);
+  const std::string forward = only("carol");
+  CHECK(forward.find("Subject: Fwd: Lunch\r\n") != std::string::npos);
+  const std::size_t part = forward.find("Content-Type: message/rfc822");
+  REQUIRE(part != std::string::npos);
+  CHECK(forward.find("Message-ID: " + original_id, part) != std::string::npos);  // the original, whole
+  // Bob downloaded nothing called Dinner: nothing is sent, and the transcript says why.
+  CHECK(transcript.find("pc smtp: user agent: nothing to reply to: no message downloaded with a subject containing "
+                        "\"Dinner\"") != std::string::npos);
+}
