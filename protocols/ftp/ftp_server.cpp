@@ -203,8 +203,12 @@ void FtpServerApp::report(nlohmann::ordered_json& out) const {
 
 namespace {
 
-std::string_view mode_name(Mode mode) { return mode == Mode::Block ? "block" : "stream"; }
-std::string_view structure_name(Structure structure) { return structure == Structure::Record ? "record" : "file"; }
+std::string_view mode_name(Mode mode) {
+  return mode == Mode::Block ? "block" : mode == Mode::Compressed ? "compressed" : "stream";
+}
+std::string_view structure_name(Structure structure) {
+  return structure == Structure::Record ? "record" : structure == Structure::Page ? "page" : "file";
+}
 
 // "passive 10.0.2.21:50000 open": who opens the data connection, the listening end, and whether
 // it is up ("listening" or "connecting" until then); "none" before PORT or PASV.

@@ -1,5 +1,6 @@
 #include "protocols/ftp/representation.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace wiresim::ftp {
@@ -206,6 +207,135 @@ std::optional<std::string> block_decode(std::string_view stream, std::string* er
   }
   if (error) *error = "no EOF block (descriptor 64) before the connection closed";
   return std::nullopt;
+}
+
+unsigned char filler_of(Type type) {
+  switch (type) {
+    case Type::Ascii:
+      return 0x20;
+    case Type::Ebcdic:
+      return 0x40;  // EBCDIC's space
+    case Type::Image:
+      return 0x00;
+  }
+  return 0x00;
+}
+
+std::string compressed_encode(std::string_view data, unsigned char filler) {
+  constexpr std::size_t MaxString = 127, MaxRun = 63;
+  std::string out;
+  std::size_t literal = 0;  // where the octets not sent yet start: they go as byte strings
+  auto flush = [&](std::size_t end) {
+    for (std::size_t at = literal; at < end; at += MaxString) {
+      const std::string_view part = data.substr(at, std::min(MaxString, end - at));
+      out += static_cast<char>(part.size());
+      out += part;
+    }
+  };
+  std::size_t at = 0;
+  while (at < data.size()) {
+    const auto octet = static_cast<unsigned char>(data[at]);
+    std::size_t run = 1;
+    while (at + run < data.size() && run < MaxRun && static_cast<unsigned char>(data[at + run]) == octet) ++run;
+    // A filler string costs one octet, a replicated byte two: worth it from two and three on.
+    if (run < (octet == filler ? 2u : 3u)) {
+      at += run;
+      continue;
+    }
+    flush(at);
+    if (octet == filler) {
+      out += static_cast<char>(0xC0 | run);
+    } else {
+      out += static_cast<char>(0x80 | run);
+      out += static_cast<char>(octet);
+    }
+    at += run;
+    literal = at;
+  }
+  flush(data.size());
+  out += '\0';
+  out += static_cast<char>(BlockEof);
+  return out;
+}
+
+std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error) {
+  auto fail = [error](std::string why) -> std::optional<std::string> {
+    if (error) *error = std::move(why);
+    return std::nullopt;
+  };
+  std::string data;
+  std::size_t at = 0;
+  while (at < stream.size()) {
+    const auto header = static_cast<unsigned char>(stream[at++]);
+    const std::size_t n = header & ((header & 0x80) ? 0x3F : 0x7F);
+    if (header == 0) {  // an escape: a descriptor follows
+      if (at >= stream.size()) return fail("the stream ends inside an escape sequence");
+      const auto descriptor = static_cast<unsigned char>(stream[at++]);
+      if (descriptor & BlockEof) {
+        if (at != stream.size()) return fail(std::to_string(stream.size() - at) + " octets after the EOF escape");
+        return data;
+      }
+      if (descriptor & (BlockEor | 16))
+        return fail("escape descriptor " + std::to_string(descriptor) + ": records and restart markers are not modelled");
+      continue;  // 32, suspected errors: the data follows all the same
+    }
+    if ((header & 0x80) == 0) {  // a byte string
+      if (stream.size() - at < n) return fail("a byte string of " + std::to_string(n) + " octets with only " +
+                                              std::to_string(stream.size() - at) + " left");
+      data.append(stream.substr(at, n));
+      at += n;
+    } else if ((header & 0x40) == 0) {  // a replicated byte
+      if (at >= stream.size()) return fail("a replicated byte without its octet");
+      if (n == 0) return fail("a replicated byte with a count of 0");
+      data.append(n, stream[at++]);
+    } else {  // a filler string
+      if (n == 0) return fail("a filler string with a count of 0");
+      data.append(n, static_cast<char>(filler));
+    }
+  }
+  return fail("no EOF escape (0x00 0x40) before the connection closed");
+}
+
+std::string pages_encode(std::string_view data) {
+  std::string out;
+  auto page = [&out](std::size_t index, std::string_view bytes, unsigned char type) {
+    out += static_cast<char>(4);  // header length: this octet, the index, the data length, the type
+    out += static_cast<char>(index & 0xFF);
+    out += static_cast<char>(bytes.size());
+    out += static_cast<char>(type);
+    out += bytes;
+  };
+  std::size_t index = 0;
+  for (std::size_t at = 0; at < data.size(); at += PageData) page(index++, data.substr(at, PageData), 1);
+  page(index, {}, 0);  // the last page
+  return out;
+}
+
+std::optional<std::string> pages_decode(std::string_view stream, std::string* error) {
+  auto fail = [error](std::string why) -> std::optional<std::string> {
+    if (error) *error = std::move(why);
+    return std::nullopt;
+  };
+  std::string data;
+  std::size_t at = 0;
+  while (at < stream.size()) {
+    if (stream.size() - at < 4) return fail("a page header cut short at octet " + std::to_string(at));
+    const auto header_length = static_cast<unsigned char>(stream[at]);
+    const auto length = static_cast<unsigned char>(stream[at + 2]);
+    const auto type = static_cast<unsigned char>(stream[at + 3]);
+    if (type > 3) return fail("page type " + std::to_string(type) + " at octet " + std::to_string(at) +
+                              " is not last (0), simple (1), descriptor (2) or access controlled (3)");
+    if (header_length < (type == 3 ? 5 : 4)) return fail("a page header of " + std::to_string(header_length) + " octets");
+    if (stream.size() - at < header_length + std::size_t{length}) return fail("a page runs past the end of the stream");
+    const std::string_view bytes = stream.substr(at + header_length, length);
+    at += header_length + std::size_t{length};
+    if (type == 0) {
+      if (at != stream.size()) return fail(std::to_string(stream.size() - at) + " octets after the last page");
+      return data;
+    }
+    if (type != 2) data.append(bytes);  // a descriptor page describes the file; it is not of it
+  }
+  return fail("no last page (type 0) before the connection closed");
 }
 
 }  // namespace wiresim::ftp

@@ -1,7 +1,7 @@
 // How a file's bytes travel on a data connection (RFC 959 3.1 and 3.4): the representation
 // TYPE (A: ASCII with CRLF line ends, I: image, E: EBCDIC through a fixed table) and the
-// transmission MODE (S: stream, B: blocks with a 3-octet header), and record structure in
-// stream mode. No compressed mode, no page structure, no restart markers inside block mode.
+// transmission MODE (S: stream, B: blocks with a 3-octet header, C: compressed), and the file,
+// record (stream mode) and page STRUctures. No restart markers inside block mode.
 #pragma once
 
 #include <cstdint>
@@ -12,8 +12,8 @@
 namespace wiresim::ftp {
 
 enum class Type { Ascii, Image, Ebcdic };
-enum class Mode { Stream, Block };
-enum class Structure { File, Record };
+enum class Mode { Stream, Block, Compressed };
+enum class Structure { File, Record, Page };
 
 std::string_view type_name(Type type);  // "ASCII", "BINARY", "EBCDIC" (as in the 150 reply)
 
@@ -39,6 +39,27 @@ std::string block_encode(std::string_view data);
 // The data of a complete block-mode stream; nothing (and `error` says why) when a header is cut
 // short, a block runs past the end, or no EOF block came. Bytes after the EOF block are an error.
 std::optional<std::string> block_decode(std::string_view stream, std::string* error);
+
+// RFC 959 3.4.3 compressed mode: byte strings (a count byte 0nnnnnnn, then 1 to 127 data
+// octets), replicated bytes (10nnnnnn, then the octet to repeat n times), filler strings
+// (11nnnnnn: n filler octets, `filler` being a space in TYPE A (0x20) and E (0x40), zero in
+// TYPE I), and escapes (a zero octet, then a block-mode descriptor). The data ends with the
+// escape of EOF, 0x00 0x40. Runs of three or more octets (two for filler) are compressed.
+std::string compressed_encode(std::string_view data, unsigned char filler);
+std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error);
+unsigned char filler_of(Type type);
+
+// RFC 959 3.1.2.3, STRU P: the file in pages, each after a header of one-octet fields (the
+// logical byte of TYPE A, E and I is an octet): header length (4), page index (from 0), data
+// length (at most 255), page type (1: simple page); then a last page, type 0, with no data. So
+// a file of pages has at most 255 data pages: MaxPagedFile octets.
+constexpr std::size_t PageData = 255;
+constexpr std::size_t MaxPagedFile = 255 * PageData;
+std::string pages_encode(std::string_view data);
+// The pages' data in the order sent; a descriptor page (type 2) describes the file and is not
+// part of it, an access-controlled one (type 3) has a fifth header octet. Nothing (and `error`
+// says why) for a header cut short, an unknown page type or no last page.
+std::optional<std::string> pages_decode(std::string_view stream, std::string* error);
 
 // RFC 959 3.4.1, STRU R in stream mode: the file's lines are its records; each goes in `type`
 // without its line end, followed by the two-octet EOR code 0xFF 0x01; the file ends with EOF,

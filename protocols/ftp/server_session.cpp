@@ -460,16 +460,27 @@ void ServerSession::type_command(const Command& command, Time) {
   }
 }
 
+std::string ServerSession::framed(std::string wire) const {
+  switch (mode_) {
+    case Mode::Block:
+      return block_encode(wire);
+    case Mode::Compressed:
+      return compressed_encode(wire, filler_of(type_));
+    case Mode::Stream:
+      break;
+  }
+  return wire;
+}
+
 void ServerSession::stru_command(const Command& command, Time) {
   const std::string argument = upper(command.argument);
-  if (argument == "R" && mode_ == Mode::Block) {
-    // Records in block mode (EOR descriptors) are not modelled; stream mode carries them.
+  if (argument == "R" && mode_ != Mode::Stream) {
+    // Records in block or compressed mode (EOR descriptors) are not modelled; stream mode
+    // carries them.
     reply(NotForParameter);
-  } else if (argument == "F" || argument == "R") {
-    structure_ = argument == "F" ? Structure::File : Structure::Record;
+  } else if (argument == "F" || argument == "R" || argument == "P") {
+    structure_ = argument == "F" ? Structure::File : argument == "R" ? Structure::Record : Structure::Page;
     reply("200 Structure set to " + argument + ".");
-  } else if (argument == "P") {
-    reply(NotForParameter);
   } else {
     protocol_error("STRU F, R or P", quote(command.argument));
     reply(SyntaxError);
@@ -478,13 +489,11 @@ void ServerSession::stru_command(const Command& command, Time) {
 
 void ServerSession::mode_command(const Command& command, Time) {
   const std::string argument = upper(command.argument);
-  if (argument == "B" && structure_ == Structure::Record) {
+  if (argument != "S" && structure_ == Structure::Record && (argument == "B" || argument == "C")) {
     reply(NotForParameter);  // see STRU: records travel in stream mode only
-  } else if (argument == "S" || argument == "B") {
-    mode_ = argument == "S" ? Mode::Stream : Mode::Block;
+  } else if (argument == "S" || argument == "B" || argument == "C") {
+    mode_ = argument == "S" ? Mode::Stream : argument == "B" ? Mode::Block : Mode::Compressed;
     reply("200 Mode set to " + argument + ".");
-  } else if (argument == "C") {
-    reply(NotForParameter);
   } else {
     protocol_error("MODE S, B or C", quote(command.argument));
     reply(SyntaxError);
@@ -653,7 +662,7 @@ void ServerSession::listing(const Command& command, bool names_only, Time now) {
   transfer.command = names_only ? "NLST" : "LIST";
   transfer.path = path;
   transfer.size = text.size();
-  transfer.payload = mode_ == Mode::Block ? block_encode(text) : std::move(text);
+  transfer.payload = framed(std::move(text));
   begin_transfer(std::move(transfer), "Here comes the directory listing.", now);
 }
 
@@ -674,13 +683,20 @@ void ServerSession::retr_command(const Command& command, Time now) {
     return;
   }
   wire.erase(0, restart);
+  if (structure_ == Structure::Page) {
+    if (wire.size() > MaxPagedFile) {
+      reply("451 Requested action aborted: a file of pages holds at most " + std::to_string(MaxPagedFile) + " octets.");
+      return;
+    }
+    wire = pages_encode(wire);
+  }
   Transfer transfer;
   transfer.direction = Direction::Download;
   transfer.command = "RETR";
   transfer.path = path;
   transfer.restart = restart;
   transfer.size = wire.size();
-  transfer.payload = mode_ == Mode::Block ? block_encode(wire) : std::move(wire);
+  transfer.payload = framed(std::move(wire));
   std::string opening = "Opening ";
   opening += type_name(type_);
   opening += " mode data connection for " + name_of(path) + " (" + std::to_string(transfer.size) + " bytes)";
@@ -806,11 +822,14 @@ void ServerSession::data_closed(bool clean, Time now) {
   if (transfer.direction == Direction::Upload) {
     std::string wire = std::exchange(transfer.received, {});
     transfer.size = wire.size();
-    if (mode_ == Mode::Block) {
+    if (mode_ != Mode::Stream) {
       std::string why;
-      std::optional<std::string> data = block_decode(wire, &why);
+      std::optional<std::string> data =
+          mode_ == Mode::Block ? block_decode(wire, &why) : compressed_decode(wire, filler_of(type_), &why);
       if (!data) {
-        protocol_error("a block-mode stream ending in an EOF block", why);
+        protocol_error(mode_ == Mode::Block ? "a block-mode stream ending in an EOF block"
+                                            : "a compressed-mode stream ending in an EOF escape",
+                       why);
         reply("451 Requested action aborted: local error in processing.");
         finish_transfer(EventKind::TransferAborted);
         return;
@@ -828,6 +847,16 @@ void ServerSession::data_closed(bool clean, Time now) {
         return;
       }
       content = std::move(*lines);
+    } else if (structure_ == Structure::Page) {
+      std::string why;
+      std::optional<std::string> data = pages_decode(wire, &why);
+      if (!data) {
+        protocol_error("pages ending in a last page (type 0)", why);
+        reply("451 Requested action aborted: local error in processing.");
+        finish_transfer(EventKind::TransferAborted);
+        return;
+      }
+      content = from_wire(*data, type_);
     } else {
       content = from_wire(wire, type_);
     }

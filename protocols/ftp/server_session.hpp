@@ -170,6 +170,8 @@ class ServerSession {
 
   void end_session(std::string why);
   void reply(std::string line);
+  // What goes on the data connection for these octets: framed by the MODE (RFC 959 3.4).
+  std::string framed(std::string wire) const;
   void reply_multiline(const std::vector<std::string>& lines);
   void protocol_error(std::string_view expected, std::string_view got);
   void data_action(DataAction action) { data_actions_.push_back(std::move(action)); }

@@ -100,7 +100,7 @@ client = os.path.join(out, "carol-pc-eth0.pcap")
 data = {}
 for port, payload in fields(client, "tcp.srcport", "tcp.payload", display_filter="ftp-data && tcp.len > 0"):
     data[port] = data.get(port, b"") + bytes.fromhex(payload)
-image, ebcdic, records, blocks = (data.get(str(p), b"") for p in (50000, 50001, 50002, 50003))
+image, ebcdic, records, pages, blocks, compressed = (data.get(str(p), b"") for p in range(50000, 50006))
 check(len(image) == 102 and image.startswith(b"The data"), f"TYPE I: the file as it is ({len(image)} bytes)")
 check(len(ebcdic) == 102 and ebcdic[0] == 0xE3 and ebcdic.count(0x15) == 4,
       f"TYPE E: 'T' is 0xE3, each line ends in NL 0x15: {ebcdic[:4].hex()}")
@@ -108,6 +108,40 @@ check(records == image.replace(b"\n", b"\xff\x01")[:-2] + b"\xff\x03",
       f"STRU R: EOR after each line, EOR+EOF after the last: {records[-4:].hex()}")
 check(blocks == b"\x00\x00\x66" + image + b"\x40\x00\x00",
       f"MODE B: a header (0, 102), the data, an empty EOF block: {blocks[:3].hex()} ... {blocks[-3:].hex()}")
+check(pages == b"\x04\x00\x66\x01" + image + b"\x04\x01\x00\x00",
+      f"STRU P: a simple page (4, 0, 102, 1), the data, the last page (4, 1, 0, 0): {pages[:4].hex()} ... {pages[-4:].hex()}")
+
+
+def uncompress(stream, filler=b" "):
+    """RFC 959 3.4.3, read here independently of wiresim: (the data, the kinds of header seen)."""
+    out, kinds, at = b"", set(), 0
+    while at < len(stream):
+        head = stream[at]
+        at += 1
+        if head == 0:
+            kinds.add("escape")
+            assert stream[at] == 0x40 and at + 1 == len(stream), "the EOF escape ends the stream"
+            return out, kinds
+        if head & 0x80 == 0:
+            kinds.add("string")
+            out += stream[at:at + head]
+            at += head
+        elif head & 0x40 == 0:
+            kinds.add("replicated")
+            out += stream[at:at + 1] * (head & 0x3F)
+            at += 1
+        else:
+            kinds.add("filler")
+            out += filler * (head & 0x3F)
+    raise AssertionError("no EOF escape")
+
+
+table = ("name        room      mark\n" + "-" * 30 + "\nalice       A12          9\n"
+         "bob         B7          10\ncarol       C3           8\n").replace("\n", "\r\n").encode()
+plain, kinds = uncompress(compressed)
+check(plain == table and kinds == {"string", "replicated", "filler", "escape"} and len(compressed) == 68,
+      f"MODE C: the table's {len(table)} ASCII bytes in {len(compressed)}: byte strings, a replicated dash, "
+      f"filler strings for the spaces, the EOF escape ({sorted(kinds)})")
 
 # The password, read back from the capture as the scenario's comment says.
 out = capture("password-in-the-clear.toml")

@@ -1,4 +1,4 @@
-// TYPE conversions, block-mode framing, address parsing and the file tree's paths and dates.
+// TYPE conversions, block, compressed and page framing, address parsing and the file tree's paths and dates.
 #include <doctest/doctest.h>
 
 #include "protocols/ftp/command.hpp"
@@ -34,6 +34,58 @@ TEST_CASE("block mode splits at 65535 octets and ends with an EOF block") {
   CHECK(block_encode("") == std::string("\x40\x00\x00", 3));
   CHECK(!block_decode(std::string("\x00\x00\x05hi", 5), &why));
   CHECK(why == "a block of 5 octets with only 2 left");
+}
+
+// RFC 959 3.4.3, byte by byte: a string of 1-127 octets after its count, a run of a repeated
+// octet as 10nnnnnn and the octet, a run of filler (the TYPE's space, or zero) as 11nnnnnn alone.
+TEST_CASE("compressed mode sends byte strings, replicated bytes and filler strings, then the EOF escape") {
+  using namespace std::string_literals;
+  CHECK(compressed_encode("ab", 0x20) == "\x02" "ab\x00\x40"s);
+  CHECK(compressed_encode("xxxxx", 0x20) == "\x85x\x00\x40"s);
+  CHECK(compressed_encode("a     b", 0x20) == "\x01" "a\xC5\x01" "b\x00\x40"s);
+  CHECK(compressed_encode("xx", 0x20) == "\x02xx\x00\x40"s);  // a pair is cheaper as data
+  CHECK(compressed_encode("a  b", 0x20) == "\x01" "a\xC2\x01" "b\x00\x40"s);  // two fillers are one octet
+  CHECK(compressed_encode("", 0x00) == "\x00\x40"s);
+  // Runs longer than 63 and strings longer than 127 take several headers.
+  const std::string zeros(100, '\0'), letters(130, 'q');
+  CHECK(compressed_encode(zeros, 0x00) == "\xFF\xE5\x00\x40"s);
+  CHECK(compressed_encode(zeros, 0x20) == "\xBF\x00\xA5\x00\x00\x40"s);
+  std::string varied;
+  for (int i = 0; i < 300; ++i) varied += static_cast<char>('a' + i % 2);
+  const std::string framed = compressed_encode(varied, 0x20);
+  CHECK(framed.size() == 300 + 3 + 2);  // 127 + 127 + 46, each after its count
+  std::string why;
+  for (const std::string& data : {zeros, letters, varied, std::string("a     b\n\n\n\nend")})
+    for (unsigned char filler : {0x00, 0x20, 0x40}) CHECK(compressed_decode(compressed_encode(data, filler), filler, &why) == data);
+  CHECK(!compressed_decode("\x05" "ab"s, 0x20, &why));
+  CHECK(why == "a byte string of 5 octets with only 2 left");
+  CHECK(!compressed_decode("\x02" "ab"s, 0x20, &why));
+  CHECK(why == "no EOF escape (0x00 0x40) before the connection closed");
+  CHECK(!compressed_decode("\x00\x40x"s, 0x20, &why));
+  CHECK(why == "1 octets after the EOF escape");
+  CHECK(!compressed_decode("\x80x\x00\x40"s, 0x20, &why));
+  CHECK(why == "a replicated byte with a count of 0");
+}
+
+// RFC 959 3.1.2.3 with octets as logical bytes: header length 4, page index, data length, type.
+TEST_CASE("page structure sends pages of up to 255 octets after a 4-octet header, then a last page") {
+  using namespace std::string_literals;
+  CHECK(pages_encode("hello") == "\x04\x00\x05\x01hello\x04\x01\x00\x00"s);
+  CHECK(pages_encode("") == "\x04\x00\x00\x00"s);
+  const std::string data(600, 'p');
+  const std::string paged = pages_encode(data);
+  CHECK(paged.size() == 600 + 4 * 4);  // pages of 255, 255 and 90, and the last page
+  CHECK(paged.substr(255 + 4, 4) == "\x04\x01\xFF\x01"s);
+  std::string why;
+  CHECK(pages_decode(paged, &why) == data);
+  // A descriptor page is not part of the file; an access-controlled one has a fifth octet.
+  CHECK(pages_decode("\x04\x00\x03\x02" "abc\x05\x00\x02\x03\x07hi\x04\x01\x00\x00"s, &why) == "hi");
+  CHECK(!pages_decode("\x04\x00\x05\x01hello"s, &why));
+  CHECK(why == "no last page (type 0) before the connection closed");
+  CHECK(!pages_decode("\x04\x00\x00\x09"s, &why));
+  CHECK(why.find("page type 9 at octet 0") == 0);
+  CHECK(!pages_decode("\x04\x00\x09\x01" "ab"s, &why));
+  CHECK(why == "a page runs past the end of the stream");
 }
 
 TEST_CASE("PORT numbers decode to an address and a port and back") {

@@ -194,16 +194,20 @@ TEST_CASE("TYPE accepts A, A N, A T, I, L 8 and E, and refuses the rest") {
               "501 Syntax error in parameters or arguments."}));
 }
 
-TEST_CASE("STRU accepts F and R, not P") {
+TEST_CASE("STRU accepts F, R and P") {
   CHECK(replies_to(crlf({"STRU F", "STRU R", "STRU P", "STRU Q"})) ==
-        crlf({"200 Structure set to F.", "200 Structure set to R.", "504 Command not implemented for that parameter.",
+        crlf({"200 Structure set to F.", "200 Structure set to R.", "200 Structure set to P.",
               "501 Syntax error in parameters or arguments."}));
 }
 
-TEST_CASE("MODE accepts S and B, not C") {
+TEST_CASE("MODE accepts S, B and C; records travel in stream mode only") {
   CHECK(replies_to(crlf({"MODE S", "MODE B", "MODE C", "MODE Z"})) ==
-        crlf({"200 Mode set to S.", "200 Mode set to B.", "504 Command not implemented for that parameter.",
+        crlf({"200 Mode set to S.", "200 Mode set to B.", "200 Mode set to C.",
               "501 Syntax error in parameters or arguments."}));
+  CHECK(replies_to(crlf({"STRU R", "MODE C", "MODE B", "STRU F", "MODE C", "STRU R"})) ==
+        crlf({"200 Structure set to R.", "504 Command not implemented for that parameter.",
+              "504 Command not implemented for that parameter.", "200 Structure set to F.", "200 Mode set to C.",
+              "504 Command not implemented for that parameter."}));
 }
 
 TEST_CASE("a malformed PORT or EPRT gets 501") {

@@ -198,6 +198,52 @@ TEST_CASE("a MODE B STOR without an EOF block gets 451") {
                                  "(transfer in progress), got no EOF block (descriptor 64) before the connection closed"});
 }
 
+// RFC 959 3.4.3 and 3.1.2.3 through the server: MODE C compresses the file, STRU P pages it, and
+// a STOR in either is taken apart again.
+TEST_CASE("MODE C sends the file compressed, STRU P in pages, and STOR undoes both") {
+  using namespace std::string_literals;
+  Driver keep(false);
+  run_both_ways([](Driver& d) {
+    d.send(BobLogin + crlf({"TYPE I", "MODE C", "PASV", "RETR notes.txt"}));
+    d.session.on_data_connected(Time{});
+    d.session.on_data_closed(true, Time{});
+    d.collect();
+  }, &keep);
+  CHECK(sent_data(keep.actions) == compressed_encode(NotesText, 0x00));
+  CHECK(keep.output.ends_with("226 Transfer complete.\r\n"));
+  Driver paged(false);
+  run_both_ways([](Driver& d) {
+    d.send(BobLogin + crlf({"TYPE I", "STRU P", "PASV", "RETR notes.txt"}));
+    d.session.on_data_connected(Time{});
+    d.session.on_data_closed(true, Time{});
+    d.collect();
+  }, &paged);
+  CHECK(sent_data(paged.actions) == "\x04\x00\x1d\x01"s + NotesText + "\x04\x01\x00\x00"s);
+  Driver up(false);
+  up.send(BobLogin + crlf({"TYPE A", "STRU P", "MODE C", "PASV", "STOR up.txt"}));
+  up.session.on_data_connected(Time{});
+  up.session.on_data_bytes(compressed_encode(pages_encode("a      b\r\n"), 0x20), Time{});
+  up.session.on_data_closed(true, Time{});
+  up.collect();
+  CHECK(up.vfs.content("/home/bob/up.txt") == "a      b\n");
+  CHECK(up.output.ends_with("226 Transfer complete.\r\n"));
+}
+
+TEST_CASE("a MODE C STOR without its EOF escape gets 451") {
+  Driver keep(false);
+  run_both_ways([](Driver& d) {
+    d.send(BobLogin + crlf({"TYPE I", "MODE C", "PASV", "STOR c.bin"}));
+    d.session.on_data_connected(Time{});
+    d.session.on_data_bytes(std::string("\x02hi", 3), Time{});
+    d.session.on_data_closed(true, Time{});
+    d.collect();
+  }, &keep);
+  CHECK(keep.output.ends_with("451 Requested action aborted: local error in processing.\r\n"));
+  CHECK(of_kind(keep.events, EventKind::ProtocolError) ==
+        std::vector<std::string>{"ftp: expected a compressed-mode stream ending in an EOF escape in state LoggedIn "
+                                 "(transfer in progress), got no EOF escape (0x00 0x40) before the connection closed"});
+}
+
 TEST_CASE("ABOR during a transfer gives 426 then 226, and held commands run after") {
   Driver keep(false);
   const std::string out = run_both_ways([](Driver& d) {
