@@ -248,8 +248,10 @@ int theory_command(const TheoryArgs& args) {
   for (const std::string& text : args.peers) {
     std::uint64_t n = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc{} || end != text.data() + text.size() || n == 0)
-      return fail("--N", "expected whole numbers of peers such as 10,100,1000; got \"" + text + "\"");
+    // A trillion is far past any swarm, and keeps N F and N u exact in doubles.
+    if (ec != std::errc{} || end != text.data() + text.size() || n == 0 || n > 1'000'000'000'000)
+      return fail("--N", "expected whole numbers of peers from 1 to 1000000000000, such as 10,100,1000; got \"" + text +
+                             "\"");
     if (!mix.empty())
       if (auto why = bittorrent::check_mix_fits(mix, n)) return fail("--N", *why);
     peers.push_back(n);

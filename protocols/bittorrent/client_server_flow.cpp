@@ -23,9 +23,9 @@ PointResult run_client_server_flow(const DistributionPoint& point) {
   // A nanosecond's interval changes no rate at any moment that lasts.
   net.set_reallocation_interval(nanoseconds(1));
   const flow::ResourceId server_up = net.add_resource(point.server_upload, "server upload");
-  std::vector<double> done(peer_rates(point).size(), -1);
-  std::uint64_t finished = 0;
   const std::vector<PeerRates> peers = peer_rates(point);
+  std::vector<double> done(peers.size(), -1);
+  std::uint64_t finished = 0;
   for (std::uint64_t i = 0; i < peers.size(); ++i) {
     const flow::ResourceId down = net.add_resource(peers[i].download, "peer " + std::to_string(i + 1) + " download");
     const flow::ChannelId channel = net.open({{server_up, 1.0}, {down, 1.0}}, point.latency);

@@ -258,7 +258,11 @@ Result<ExperimentOutcome> run_sweep(const DistributionSweep& sweep, const Experi
     if (r.error.empty()) {
       row["simulated_s"] = r.simulated_s;
       row["gap"] = r.gap();
-      if (!r.class_done_s.empty()) row["class_done_s"] = r.class_done_s;
+      if (!r.class_done_s.empty()) {
+        nlohmann::ordered_json classes = nlohmann::ordered_json::array();
+        for (double t : r.class_done_s) classes.push_back(t >= 0 ? nlohmann::ordered_json(t) : nullptr);  // null: no peer
+        row["class_done_s"] = std::move(classes);
+      }
     } else {
       row["error"] = r.error;
     }

@@ -20,9 +20,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A percentage of n, rounded down; the epsilon keeps 20% of 10 at 2, not 1.9999.
+// A percentage of n, rounded down; the epsilon keeps 20% of 10 at 2, not 1.9999. Never more
+// than n (callers keep n far below 2^53).
 std::uint64_t seats(double percent, std::uint64_t n) {
-  return static_cast<std::uint64_t>(std::floor(percent * static_cast<double>(n) / 100 + 1e-9));
+  const double exact = std::floor(percent * static_cast<double>(n) / 100 + 1e-9);
+  return exact >= static_cast<double>(n) ? n : static_cast<std::uint64_t>(exact);
 }
 
 std::string amount_text(double amount) {
@@ -35,7 +37,11 @@ std::string amount_text(double amount) {
 
 PeerMix uniform_peers(double upload, double download) { return {PeerClass{PeerClass::Size::Rest, 0, upload, download}}; }
 
-bool is_uniform(const PeerMix& mix) { return mix.size() == 1 && mix.front().size == PeerClass::Size::Rest; }
+bool is_uniform(const PeerMix& mix) {
+  return !mix.empty() && std::all_of(mix.begin(), mix.end(), [&](const PeerClass& c) {
+           return c.upload == mix.front().upload && c.download == mix.front().download;
+         });
+}
 
 std::vector<PeerMix> uniform_populations(double download, const std::vector<double>& uploads) {
   std::vector<PeerMix> out;
@@ -128,7 +134,8 @@ std::vector<PeerGroup> peer_groups(const PeerMix& mix, std::uint64_t n) {
       if (mix[k].size == PeerClass::Size::Percent) order.push_back(k);
     auto remainder = [&](std::size_t k) { return mix[k].amount * static_cast<double>(n) / 100 - static_cast<double>(counts[k]); };
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder(a) > remainder(b); });
-    for (std::size_t i = 0; taken < n && !order.empty(); ++i, ++taken) ++counts[order[i % order.size()]];
+    // Percentages adding up to 100% leave fewer peers than there are classes.
+    for (std::size_t i = 0; taken < n && i < order.size(); ++i, ++taken) ++counts[order[i]];
   }
   std::vector<PeerGroup> groups;
   for (std::size_t k = 0; k < mix.size(); ++k)

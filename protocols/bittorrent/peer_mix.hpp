@@ -29,6 +29,7 @@ using PeerMix = std::vector<PeerClass>;
 
 // Every peer alike: the textbook problem's population.
 PeerMix uniform_peers(double upload, double download);
+// Whether every class has the same rates (whoever is in them): the textbook's case, with N u.
 bool is_uniform(const PeerMix& mix);
 // One uniform mix per upload rate, all with the same download: the textbook's chart's rows.
 std::vector<PeerMix> uniform_populations(double download, const std::vector<double>& uploads);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace wiresim::bittorrent {
 namespace {
@@ -72,11 +73,15 @@ namespace {
 
 // "1.998 Gbps": a sum of rates, which rate_text would print to the last bit per second.
 std::string approximate_rate(double bps) {
+  static constexpr std::pair<double, const char*> Units[] = {
+      {1e18, "Ebps"}, {1e15, "Pbps"}, {1e12, "Tbps"}, {1e9, "Gbps"}, {1e6, "Mbps"}, {1e3, "kbps"}};
   char buf[32];
-  if (bps >= 1e9) std::snprintf(buf, sizeof buf, "%.4g Gbps", bps / 1e9);
-  else if (bps >= 1e6) std::snprintf(buf, sizeof buf, "%.4g Mbps", bps / 1e6);
-  else if (bps >= 1e3) std::snprintf(buf, sizeof buf, "%.4g kbps", bps / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f bps", bps);
+  for (const auto& [scale, unit] : Units)
+    if (bps >= scale) {
+      std::snprintf(buf, sizeof buf, "%.4g %s", bps / scale, unit);
+      return buf;
+    }
+  std::snprintf(buf, sizeof buf, "%.0f bps", bps);
   return buf;
 }
 

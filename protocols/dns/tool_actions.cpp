@@ -35,8 +35,9 @@ ToolTarget read_target(ActionContext& c) {
   return t;
 }
 
-std::uint32_t server_for(World& world, const ToolTarget& t) {
-  return t.server ? t.server->address : world.service<DnsWorld>().server_of(t.host);
+// The server a tool asks: the one named on its command line, else the host's own.
+std::uint32_t server_for(World& world, NodeId host, const std::optional<NameServer>& named) {
+  return named ? named->address : world.service<DnsWorld>().server_of(host);
 }
 
 std::function<void()> make_lookup(ActionContext& c) {
@@ -53,7 +54,7 @@ std::function<void()> make_dig(ActionContext& c) {
   config.timeout = c.table.duration_or("timeout", seconds(5));  // dig's defaults: +time=5 +tries=3
   config.attempts = static_cast<int>(c.table.integer_or("tries", 1, 10, 3));
   return [&world = c.world, t, config]() mutable {
-    config.server = server_for(world, t);
+    config.server = server_for(world, t.host, t.server);
     const double when = world.sim.now().seconds();
     world.service<DnsWorld>().query(t.host, config, {t.name, t.type, ClassIn}, "dig", [&world, t, config, when](const LookupResult& r) {
       DigRun run;
@@ -95,7 +96,7 @@ struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
   int timeout_s() const { return static_cast<int>(config.timeout.ns / 1'000'000'000); }
 
   void start() {
-    config.server = server ? server->address : dns().server_of(host);
+    config.server = server_for(world, host, server);
     if (!windows) return begin(true);
     dns().query(host, config, {reverse_name(config.server), RrType::PTR, ClassIn}, "nslookup",
                 [self = shared_from_this()](const LookupResult& r) {

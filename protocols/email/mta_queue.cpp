@@ -131,7 +131,11 @@ void MtaQueue::attempt_finished(std::uint64_t id, const std::vector<RecipientOut
 void MtaQueue::bounce(Delivery& d, std::vector<RecipientOutcome> failed) {
   // And why, as the server said it (or why the client did not try): what a student looks for.
   std::string text = "bounced " + recipients(failed.size()) + " in " + d.domain + " (";
-  for (std::size_t i = 0; i < failed.size(); ++i) text += (i ? "; " : "") + failed[i].rcpt + ": " + failed[i].reply;
+  for (std::size_t i = 0; i < failed.size(); ++i) {
+    // A server's reply is its text, up to an SMTP line (512 octets): quote a line's worth.
+    const std::string& reply = failed[i].reply;
+    text += (i ? "; " : "") + failed[i].rcpt + ": " + (reply.size() > 120 ? reply.substr(0, 117) + "..." : reply);
+  }
   text += ")";
   // RFC 5321 4.5.5: a bounce is never bounced; one with a null sender is dropped instead.
   if (d.mail_from.empty()) {

@@ -97,20 +97,31 @@ std::string prefixed(const std::string& prefix, const std::string& subject) {
 }
 
 // A reply (RFC 5322 3.6.4): "Re: " and the subject, In-Reply-To the original's Message-ID,
-// References its References and Message-ID, to its Reply-To or From unless `to` was given;
-// a plain-text original is quoted under the new text, "> " before each line.
-void make_reply(const std::string& original, mail::MessageHeader& header, std::string& body) {
+// References its References (or, without them, its In-Reply-To when that names one message) and
+// its Message-ID; To its Reply-To, or From, unless the action gave `to`. A plain-text original is
+// quoted under the new text, "> " before each line. Returns the addresses it put in To, for the
+// envelope.
+std::vector<std::string> make_reply(const std::string& original, mail::MessageHeader& header, std::string& body) {
   const mail::ParsedMessage parsed = mail::parse_message(original);
   const std::vector<mail::HeaderField>& fields = parsed.headers;
-  const std::string id = mail::header_value(fields, "Message-ID").value_or("");
-  if (header.subject.empty()) header.subject = prefixed("Re: ", mail::header_value(fields, "Subject").value_or(""));
+  auto field = [&](std::string_view name) { return mail::header_value(fields, name).value_or(""); };
+  const std::string id = field("Message-ID");
+  if (header.subject.empty()) header.subject = prefixed("Re: ", field("Subject"));
   header.in_reply_to = id;
-  std::string references = mail::header_value(fields, "References").value_or("");
+  std::string references = field("References");
+  const std::string parent = field("In-Reply-To");
+  if (references.empty() && std::count(parent.begin(), parent.end(), '<') == 1) references = parent;
   if (!id.empty()) references += (references.empty() ? "" : " ") + id;
   if (!references.empty()) header.extra.push_back({"References", references});
-  if (header.to.empty() && header.cc.empty() && header.bcc.empty())
-    header.to = {mail::header_value(fields, "Reply-To").value_or(mail::header_value(fields, "From").value_or(std::string()))};
-  if (mail::header_value(fields, "Content-Type").has_value()) return;  // MIME: not quoted here
+  std::vector<std::string> added;
+  if (header.to.empty()) {
+    for (const mail::Address& a : mail::parse_address_list(field("Reply-To").empty() ? field("From") : field("Reply-To"))) {
+      if (a.domain.empty()) continue;
+      header.to.push_back(a.to_string());
+      added.push_back(a.addr_spec());
+    }
+  }
+  if (!field("Content-Type").empty()) return added;  // MIME: not quoted here
   std::string quoted = "\n\nOn " + mail::header_value(fields, "Date").value_or("an earlier day") + ", " +
                        mail::header_value(fields, "From").value_or("you") + " wrote:\n";
   std::string_view text = std::string_view(original).substr(parsed.body_offset);
@@ -120,6 +131,7 @@ void make_reply(const std::string& original, mail::MessageHeader& header, std::s
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 2);
   }
   body += quoted;
+  return added;
 }
 
 std::function<void()> make_send_mail(ActionContext& c) {
@@ -182,9 +194,12 @@ std::function<void()> make_send_mail(ActionContext& c) {
         return;
       }
       if (!reply.empty()) {
-        make_reply(*original, header, body);
-        if (job.rcpts.empty())
-          for (const std::string& to : header.to) job.rcpts.push_back(mail::parse_address(to).addr_spec());
+        for (std::string& to : make_reply(*original, header, body)) job.rcpts.push_back(std::move(to));
+        if (job.rcpts.empty()) {
+          agent_note(w, host, "smtp", "send-failed",
+                     "user agent: nothing to reply to: \"" + reply + "\" has no From or Reply-To address");
+          return;
+        }
       } else if (header.subject.empty()) {
         header.subject =
             prefixed("Fwd: ", mail::header_value(mail::parse_message(*original).headers, "Subject").value_or(""));
@@ -199,31 +214,30 @@ std::function<void()> make_send_mail(ActionContext& c) {
       return html.empty() ? mime::text_part(body)
                           : mime::multipart("alternative", {mime::text_part(body), mime::text_part(html, "html")});
     };
-    std::string data;
-    if (!forward.empty()) {
-      // RFC 2046 5.2.1: the forwarded message whole, as message/rfc822, after the new text.
-      data = mime::build_message(header, mime::multipart("mixed", {text(), mime::message_part(*original)}), {true});
-    } else if (attachments.empty() && html.empty()) {
-      // A plain RFC 5322 message when it is ASCII; MIME text/plain (8bit) otherwise.
-      const bool ascii = std::all_of(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
-      data = ascii ? mail::write_message(header, body) : mime::build_message(header, mime::text_part(body), {true});
-    } else if (attachments.empty()) {
-      data = mime::build_message(header, text(), {true});
-    } else {
-      std::vector<mime::Part> parts{text()};
-      for (const AttachmentSpec& a : attachments) {
-        std::string content;
-        if (a.size == 0 && mime::media_type_for(a.name) == "image/png") {
-          content = make_png(64, 48, message_number);
-        } else {
-          Random& random = w.sim.random("email.attachments");
-          content.resize(a.size ? a.size : 1024);
-          for (char& ch : content) ch = static_cast<char>(random.next_u64() & 0xff);
-        }
-        parts.push_back(mime::attachment(a.name, std::move(content)));
+    // The text (or its alternatives), then a forwarded message whole as message/rfc822 (RFC 2046
+    // 5.2.1), then the attachments; a lone ASCII text is a plain RFC 5322 message, a lone
+    // non-ASCII one MIME text/plain (8bit).
+    std::vector<mime::Part> parts{text()};
+    if (original && !forward.empty()) parts.push_back(mime::message_part(*original));
+    for (const AttachmentSpec& a : attachments) {
+      std::string content;
+      if (a.size == 0 && mime::media_type_for(a.name) == "image/png") {
+        content = make_png(64, 48, message_number);
+      } else {
+        Random& random = w.sim.random("email.attachments");
+        content.resize(a.size ? a.size : 1024);
+        for (char& ch : content) ch = static_cast<char>(random.next_u64() & 0xff);
       }
-      data = mime::build_message(header, mime::multipart("mixed", std::move(parts)), {true});
+      parts.push_back(mime::attachment(a.name, std::move(content)));
     }
+    std::string data;
+    const bool ascii = std::all_of(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+    if (parts.size() == 1 && html.empty() && ascii)
+      data = mail::write_message(header, body);
+    else if (parts.size() == 1)
+      data = mime::build_message(header, std::move(parts.front()), {true});
+    else
+      data = mime::build_message(header, mime::multipart("mixed", std::move(parts)), {true});
     job.data = data;
     job.downgrade_8bit = [](std::string_view d) { return mime::to_7bit(d); };
     auto& sessions = w.service<AgentSessions>();

@@ -237,7 +237,10 @@ std::string compressed_encode(std::string_view data, unsigned char filler) {
     const auto octet = static_cast<unsigned char>(data[at]);
     std::size_t run = 1;
     while (at + run < data.size() && run < MaxRun && static_cast<unsigned char>(data[at + run]) == octet) ++run;
-    // A filler string costs one octet, a replicated byte two: worth it from two and three on.
+    // A filler string costs one octet and a replicated byte two, and in the middle of a byte
+    // string either costs the next string's count octet too: from two fillers or three
+    // repeats on, the run is never longer compressed (and a tie goes to compression, which
+    // shows the mode at work).
     if (run < (octet == filler ? 2u : 3u)) {
       at += run;
       continue;
@@ -258,7 +261,8 @@ std::string compressed_encode(std::string_view data, unsigned char filler) {
   return out;
 }
 
-std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error) {
+std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error,
+                                             std::size_t max_data) {
   auto fail = [error](std::string why) -> std::optional<std::string> {
     if (error) *error = std::move(why);
     return std::nullopt;
@@ -279,6 +283,7 @@ std::optional<std::string> compressed_decode(std::string_view stream, unsigned c
         return fail("escape descriptor " + std::to_string(descriptor) + ": records and restart markers are not modelled");
       continue;  // 32, suspected errors: the data follows all the same
     }
+    if (data.size() + n > max_data) return fail("more than " + std::to_string(max_data) + " octets of data");
     if ((header & 0x80) == 0) {  // a byte string
       if (stream.size() - at < n) return fail("a byte string of " + std::to_string(n) + " octets with only " +
                                               std::to_string(stream.size() - at) + " left");
@@ -311,7 +316,7 @@ std::string pages_encode(std::string_view data) {
   return out;
 }
 
-std::optional<std::string> pages_decode(std::string_view stream, std::string* error) {
+std::optional<std::string> pages_decode(std::string_view stream, std::string* error, bool* unknown_type) {
   auto fail = [error](std::string why) -> std::optional<std::string> {
     if (error) *error = std::move(why);
     return std::nullopt;
@@ -323,9 +328,17 @@ std::optional<std::string> pages_decode(std::string_view stream, std::string* er
     const auto header_length = static_cast<unsigned char>(stream[at]);
     const auto length = static_cast<unsigned char>(stream[at + 2]);
     const auto type = static_cast<unsigned char>(stream[at + 3]);
-    if (type > 3) return fail("page type " + std::to_string(type) + " at octet " + std::to_string(at) +
-                              " is not last (0), simple (1), descriptor (2) or access controlled (3)");
-    if (header_length < (type == 3 ? 5 : 4)) return fail("a page header of " + std::to_string(header_length) + " octets");
+    if (type > 3) {
+      if (unknown_type) *unknown_type = true;
+      return fail("page type " + std::to_string(type) + " at octet " + std::to_string(at) +
+                  " is not last (0), simple (1), descriptor (2) or access controlled (3)");
+    }
+    // RFC 959 3.1.2.3: the last and simple pages' headers are 4 octets, an access-controlled
+    // page's 5; a descriptor page's at least 4 (optional fields may follow).
+    const bool right_length = type == 3 ? header_length == 5 : type == 2 ? header_length >= 4 : header_length == 4;
+    if (!right_length)
+      return fail("a header of " + std::to_string(header_length) + " octets for a page of type " + std::to_string(type));
+    if (type == 0 && length != 0) return fail("a last page with " + std::to_string(length) + " octets of data");
     if (stream.size() - at < header_length + std::size_t{length}) return fail("a page runs past the end of the stream");
     const std::string_view bytes = stream.substr(at + header_length, length);
     at += header_length + std::size_t{length};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,7 +47,10 @@ std::optional<std::string> block_decode(std::string_view stream, std::string* er
 // TYPE I), and escapes (a zero octet, then a block-mode descriptor). The data ends with the
 // escape of EOF, 0x00 0x40. Runs of three or more octets (two for filler) are compressed.
 std::string compressed_encode(std::string_view data, unsigned char filler);
-std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error);
+// The data; nothing (and `error` says why) for a stream cut short, an escape other than EOF or
+// suspect data, bytes after EOF, or data growing past `max_data` octets ("more than ...").
+std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error,
+                                             std::size_t max_data = SIZE_MAX);
 unsigned char filler_of(Type type);
 
 // RFC 959 3.1.2.3, STRU P: the file in pages, each after a header of one-octet fields (the
@@ -58,8 +62,10 @@ constexpr std::size_t MaxPagedFile = 255 * PageData;
 std::string pages_encode(std::string_view data);
 // The pages' data in the order sent; a descriptor page (type 2) describes the file and is not
 // part of it, an access-controlled one (type 3) has a fifth header octet. Nothing (and `error`
-// says why) for a header cut short, an unknown page type or no last page.
-std::optional<std::string> pages_decode(std::string_view stream, std::string* error);
+// says why) for a header cut short or of the wrong length for its type (4 for the last page,
+// which has no data, and a simple one; 5 for an access-controlled one), an unknown page type
+// (`unknown_type` then set) or no last page.
+std::optional<std::string> pages_decode(std::string_view stream, std::string* error, bool* unknown_type = nullptr);
 
 // RFC 959 3.4.1, STRU R in stream mode: the file's lines are its records; each goes in `type`
 // without its line end, followed by the two-octet EOR code 0xFF 0x01; the file ends with EOF,

@@ -16,6 +16,9 @@ constexpr std::size_t MaxHeldLines = 16;
 
 const std::string SyntaxError = "501 Syntax error in parameters or arguments.";
 const std::string NotForParameter = "504 Command not implemented for that parameter.";
+// STRU P with octets as logical bytes has 255 pages at most (representation.hpp).
+const std::string TooManyPages = "550 Requested action not taken: a file of pages holds at most " +
+                                 std::to_string(MaxPagedFile) + " octets.";
 
 // RFC 959 appendix II: a quote inside a 257 path name is doubled.
 std::string quote_path(std::string_view path) {
@@ -423,8 +426,14 @@ void ServerSession::size_command(const Command& command, Time) {
     reply("550 Could not get file size.");
     return;
   }
-  // RFC 3659 4: the size is that of the file as it would be sent in the current TYPE.
-  reply("213 " + std::to_string(wire_size(vfs_.content(path), type_)));
+  // RFC 3659 4: the size is that of the file as it would be sent now, in the current TYPE,
+  // STRU and MODE.
+  if (structure_ == Structure::File && mode_ == Mode::Stream)
+    return reply("213 " + std::to_string(wire_size(vfs_.content(path), type_)));
+  std::string wire = typed(path);
+  if (structure_ == Structure::Page && wire.size() > MaxPagedFile) return reply(TooManyPages);
+  if (structure_ == Structure::Page) wire = pages_encode(wire);
+  reply("213 " + std::to_string(framed(std::move(wire)).size()));
 }
 
 void ServerSession::mdtm_command(const Command& command, Time) {
@@ -460,6 +469,10 @@ void ServerSession::type_command(const Command& command, Time) {
   }
 }
 
+std::string ServerSession::typed(const std::string& path) const {
+  return structure_ == Structure::Record ? records_encode(vfs_.content(path), type_) : to_wire(vfs_.content(path), type_);
+}
+
 std::string ServerSession::framed(std::string wire) const {
   switch (mode_) {
     case Mode::Block:
@@ -489,7 +502,7 @@ void ServerSession::stru_command(const Command& command, Time) {
 
 void ServerSession::mode_command(const Command& command, Time) {
   const std::string argument = upper(command.argument);
-  if (argument != "S" && structure_ == Structure::Record && (argument == "B" || argument == "C")) {
+  if (structure_ == Structure::Record && (argument == "B" || argument == "C")) {
     reply(NotForParameter);  // see STRU: records travel in stream mode only
   } else if (argument == "S" || argument == "B" || argument == "C") {
     mode_ = argument == "S" ? Mode::Stream : argument == "B" ? Mode::Block : Mode::Compressed;
@@ -674,8 +687,7 @@ void ServerSession::retr_command(const Command& command, Time now) {
     reply("550 Failed to open file.");
     return;
   }
-  std::string wire = structure_ == Structure::Record ? records_encode(vfs_.content(path), type_)
-                                                    : to_wire(vfs_.content(path), type_);
+  std::string wire = typed(path);
   const std::uint64_t restart = std::exchange(restart_, 0);
   if (restart > wire.size()) {
     // RFC 3659 5.4: a restart point past the end of the file.
@@ -683,13 +695,8 @@ void ServerSession::retr_command(const Command& command, Time now) {
     return;
   }
   wire.erase(0, restart);
-  if (structure_ == Structure::Page) {
-    if (wire.size() > MaxPagedFile) {
-      reply("451 Requested action aborted: a file of pages holds at most " + std::to_string(MaxPagedFile) + " octets.");
-      return;
-    }
-    wire = pages_encode(wire);
-  }
+  if (structure_ == Structure::Page && wire.size() > MaxPagedFile) return reply(TooManyPages);
+  if (structure_ == Structure::Page) wire = pages_encode(wire);
   Transfer transfer;
   transfer.direction = Direction::Download;
   transfer.command = "RETR";
@@ -794,6 +801,43 @@ void ServerSession::on_data_bytes(std::string_view data, Time now) {
   transfer.received.append(data);
 }
 
+std::optional<std::string> ServerSession::decode_upload(std::string wire, std::string* refusal) {
+  auto refuse = [&](const char* expected, const std::string& why, const char* reply_line) -> std::optional<std::string> {
+    protocol_error(expected, why);
+    *refusal = reply_line;
+    return std::nullopt;
+  };
+  constexpr const char* LocalError = "451 Requested action aborted: local error in processing.";
+  std::string why;
+  if (mode_ == Mode::Block) {
+    std::optional<std::string> data = block_decode(wire, &why);
+    if (!data) return refuse("a block-mode stream ending in an EOF block", why, LocalError);
+    wire = std::move(*data);
+  } else if (mode_ == Mode::Compressed) {
+    // Bounded like the bytes received: one octet of filler string stands for 63.
+    std::optional<std::string> data = compressed_decode(wire, filler_of(type_), &why, config_.max_upload);
+    if (!data && why.starts_with("more than"))
+      return refuse("a compressed file within the upload limit", why,
+                    "552 Requested file action aborted: exceeded storage allocation.");
+    if (!data) return refuse("a compressed-mode stream ending in an EOF escape", why, LocalError);
+    wire = std::move(*data);
+  }
+  if (structure_ == Structure::Record) {
+    std::optional<std::string> lines = records_decode(wire, type_, &why);
+    if (!lines) return refuse("a record-structured stream ending in EOF (0xFF 0x02)", why, LocalError);
+    return lines;
+  }
+  if (structure_ == Structure::Page) {
+    bool unknown_type = false;
+    std::optional<std::string> data = pages_decode(wire, &why, &unknown_type);
+    // RFC 959 4.2.1: 551 for a page type it does not know.
+    if (!data) return refuse("pages ending in a last page (type 0)", why,
+                             unknown_type ? "551 Requested action aborted: page type unknown." : LocalError);
+    return from_wire(*data, type_);
+  }
+  return from_wire(wire, type_);
+}
+
 void ServerSession::on_data_closed(bool clean, Time now) {
   if (state_ == State::Closed) return;
   data_closed(clean, now);
@@ -822,44 +866,14 @@ void ServerSession::data_closed(bool clean, Time now) {
   if (transfer.direction == Direction::Upload) {
     std::string wire = std::exchange(transfer.received, {});
     transfer.size = wire.size();
-    if (mode_ != Mode::Stream) {
-      std::string why;
-      std::optional<std::string> data =
-          mode_ == Mode::Block ? block_decode(wire, &why) : compressed_decode(wire, filler_of(type_), &why);
-      if (!data) {
-        protocol_error(mode_ == Mode::Block ? "a block-mode stream ending in an EOF block"
-                                            : "a compressed-mode stream ending in an EOF escape",
-                       why);
-        reply("451 Requested action aborted: local error in processing.");
-        finish_transfer(EventKind::TransferAborted);
-        return;
-      }
-      wire = std::move(*data);
+    std::string refusal;
+    std::optional<std::string> decoded = decode_upload(std::move(wire), &refusal);
+    if (!decoded) {
+      reply(refusal);
+      finish_transfer(EventKind::TransferAborted);
+      return;
     }
-    std::string content;
-    if (structure_ == Structure::Record) {
-      std::string why;
-      std::optional<std::string> lines = records_decode(wire, type_, &why);
-      if (!lines) {
-        protocol_error("a record-structured stream ending in EOF (0xFF 0x02)", why);
-        reply("451 Requested action aborted: local error in processing.");
-        finish_transfer(EventKind::TransferAborted);
-        return;
-      }
-      content = std::move(*lines);
-    } else if (structure_ == Structure::Page) {
-      std::string why;
-      std::optional<std::string> data = pages_decode(wire, &why);
-      if (!data) {
-        protocol_error("pages ending in a last page (type 0)", why);
-        reply("451 Requested action aborted: local error in processing.");
-        finish_transfer(EventKind::TransferAborted);
-        return;
-      }
-      content = from_wire(*data, type_);
-    } else {
-      content = from_wire(wire, type_);
-    }
+    std::string content = std::move(*decoded);
     const std::string old = vfs_.content(transfer.path);
     if (transfer.append) {
       content = old + content;

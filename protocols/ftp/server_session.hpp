@@ -172,6 +172,12 @@ class ServerSession {
   void reply(std::string line);
   // What goes on the data connection for these octets: framed by the MODE (RFC 959 3.4).
   std::string framed(std::string wire) const;
+  // The file's octets in the current TYPE and STRU, records or the plain file; pages (STRU P)
+  // are cut after any restart point.
+  std::string typed(const std::string& path) const;
+  // The file a STOR sent, its framing (MODE), structure and TYPE undone; or nothing, with the
+  // protocol error noted and the reply in `refusal`.
+  std::optional<std::string> decode_upload(std::string wire, std::string* refusal);
   void reply_multiline(const std::vector<std::string>& lines);
   void protocol_error(std::string_view expected, std::string_view got);
   void data_action(DataAction action) { data_actions_.push_back(std::move(action)); }

@@ -296,10 +296,9 @@ void ServerSession::quit_command(const Command&) {
   }
   const mail::Folder* inbox = store_.folder(user_, "INBOX");
   const std::size_t left = inbox ? inbox->messages.size() : 0;
-  if (!config_.textbook_texts && left == 0)
-    sign_off += " (maildrop empty)";
-  else if (!config_.textbook_texts)
-    sign_off += " (" + std::to_string(left) + (left == 1 ? " message left)" : " messages left)");
+  if (!config_.textbook_texts)  // the textbook's line says no more
+    sign_off += left == 0 ? " (maildrop empty)"
+                          : " (" + std::to_string(left) + (left == 1 ? " message left)" : " messages left)");
   reply(sign_off);
   end_session("QUIT: UPDATE removed " + std::to_string(doomed.size()) +
               (doomed.size() == 1 ? " message" : " messages"));

@@ -135,14 +135,14 @@ to = ["bob@hamburger.edu"]
 subject = "Lunch"
 body = "Do you like ketchup?\nHow about pickles?"
 [[action]]
-at = "2s"
+at = "4s"
 do = "pop3-fetch"
 host = "pc"
 server = "mail"
 user = "bob"
 password = "pickles"
 [[action]]
-at = "3s"
+at = "5s"
 do = "send-mail"
 host = "pc"
 server = "mail"
@@ -152,7 +152,7 @@ from = "bob@hamburger.edu"
 reply = "Lunch"
 body = "Yes to both."
 [[action]]
-at = "4s"
+at = "6s"
 do = "send-mail"
 host = "pc"
 server = "mail"
@@ -163,7 +163,7 @@ to = ["carol@hamburger.edu"]
 forward = "Lunch"
 body = "See below."
 [[action]]
-at = "5s"
+at = "7s"
 do = "send-mail"
 host = "pc"
 server = "mail"
@@ -172,18 +172,44 @@ password = "pickles"
 from = "bob@hamburger.edu"
 reply = "Dinner"
 body = "Nothing to answer."
+# A message that answers another but has no References: its reply's References start with the
+# In-Reply-To (RFC 5322 3.6.4). Bob answers with only a Cc: the To is still its author.
+[[action]]
+at = "1s"
+do = "telnet"
+host = "pc"
+to = "mail:25"
+protocol = "smtp"
+lines = ["HELO pc", "MAIL FROM:<carol@hamburger.edu>", "RCPT TO:<bob@hamburger.edu>", "DATA",
+         "From: Carol <carol@hamburger.edu>", "Subject: Party", "Message-ID: <party.1@hamburger.edu>",
+         "In-Reply-To: <invite.1@hamburger.edu>", "", "Bring cake.", ".", "QUIT"]
+[[action]]
+at = "8s"
+do = "send-mail"
+host = "pc"
+server = "mail"
+user = "bob"
+password = "pickles"
+from = "bob@hamburger.edu"
+cc = ["alice@hamburger.edu"]
+reply = "Party"
+body = "I will."
 )";
   auto world = test::load(scenario);
   REQUIRE(world);
   const std::string transcript = test::run_transcript(*world);
   const email::MailServer* server = world->find_service<email::EmailWorld>()->server(*world->net.find_node("mail"));
-  auto only = [&](const std::string& user) {
+  // The one message in `user`'s INBOX whose subject line is `subject`.
+  auto only = [&](const std::string& user, const std::string& subject) {
     const mail::Folder* inbox = server->store().folder(user, "INBOX");
     REQUIRE(inbox != nullptr);
-    REQUIRE(inbox->messages.size() == 1);
-    return inbox->messages[0].bytes;
+    std::vector<std::string> found;
+    for (const auto& m : inbox->messages)
+      if (m.bytes.find("\r\nSubject: " + subject + "\r\n") != std::string::npos) found.push_back(m.bytes);
+    REQUIRE(found.size() == 1);
+    return found[0];
   };
-  const std::string reply = only("alice");  // to the original's From
+  const std::string reply = only("alice", "Re: Lunch");  // to the original's From
   const std::string original_id = "<1.1000@hamburger.edu>";
   CHECK(reply.find("To: Alice <alice@hamburger.edu>\r\n") != std::string::npos);
   CHECK(reply.find("Subject: Re: Lunch\r\n") != std::string::npos);
@@ -191,11 +217,17 @@ body = "Nothing to answer."
   CHECK(reply.find("References: " + original_id + "\r\n") != std::string::npos);
   CHECK(reply.find("Yes to both.\r\n\r\nOn Mon, 01 Jan 2024 09:00:01 +0000, Alice <alice@hamburger.edu> wrote:\r\n"
                    "> Do you like ketchup?\r\n> How about pickles?\r\n") != std::string::npos);
-  const std::string forward = only("carol");
+  const std::string forward = only("carol", "Fwd: Lunch");
   CHECK(forward.find("Subject: Fwd: Lunch\r\n") != std::string::npos);
   const std::size_t part = forward.find("Content-Type: message/rfc822");
   REQUIRE(part != std::string::npos);
   CHECK(forward.find("Message-ID: " + original_id, part) != std::string::npos);  // the original, whole
+  // Only a Cc given: To is the author still, and both get the reply; References start with the
+  // parent's In-Reply-To, as it had no References.
+  const std::string party = only("carol", "Re: Party");
+  CHECK(party.find("To: Carol <carol@hamburger.edu>\r\nCc: alice@hamburger.edu\r\n") != std::string::npos);
+  CHECK(party.find("References: <invite.1@hamburger.edu> <party.1@hamburger.edu>\r\n") != std::string::npos);
+  CHECK(only("alice", "Re: Party") == party);
   // Bob downloaded nothing called Dinner: nothing is sent, and the transcript says why.
   CHECK(transcript.find("pc smtp: user agent: nothing to reply to: no message downloaded with a subject containing "
                         "\"Dinner\"") != std::string::npos);

@@ -44,7 +44,7 @@ TEST_CASE("compressed mode sends byte strings, replicated bytes and filler strin
   CHECK(compressed_encode("xxxxx", 0x20) == "\x85x\x00\x40"s);
   CHECK(compressed_encode("a     b", 0x20) == "\x01" "a\xC5\x01" "b\x00\x40"s);
   CHECK(compressed_encode("xx", 0x20) == "\x02xx\x00\x40"s);  // a pair is cheaper as data
-  CHECK(compressed_encode("a  b", 0x20) == "\x01" "a\xC2\x01" "b\x00\x40"s);  // two fillers are one octet
+  CHECK(compressed_encode("a  b", 0x20) == "\x01" "a\xC2\x01" "b\x00\x40"s);  // two fillers: as long, compressed
   CHECK(compressed_encode("", 0x00) == "\x00\x40"s);
   // Runs longer than 63 and strings longer than 127 take several headers.
   const std::string zeros(100, '\0'), letters(130, 'q');
@@ -65,6 +65,11 @@ TEST_CASE("compressed mode sends byte strings, replicated bytes and filler strin
   CHECK(why == "1 octets after the EOF escape");
   CHECK(!compressed_decode("\x80x\x00\x40"s, 0x20, &why));
   CHECK(why == "a replicated byte with a count of 0");
+  // Bounded: one octet of filler string stands for 63, so the limit is on what it decodes to.
+  const std::string bomb = std::string(1000, '\xFF') + "\x00\x40"s;
+  CHECK(compressed_decode(bomb, 0x20, &why, 63'000)->size() == 63'000);
+  CHECK(!compressed_decode(bomb, 0x20, &why, 62'999));
+  CHECK(why == "more than 62999 octets of data");
 }
 
 // RFC 959 3.1.2.3 with octets as logical bytes: header length 4, page index, data length, type.
@@ -86,6 +91,17 @@ TEST_CASE("page structure sends pages of up to 255 octets after a 4-octet header
   CHECK(why.find("page type 9 at octet 0") == 0);
   CHECK(!pages_decode("\x04\x00\x09\x01" "ab"s, &why));
   CHECK(why == "a page runs past the end of the stream");
+  // The header lengths RFC 959 3.1.2.3 sets: 4 for last and simple pages, 5 for access control.
+  bool unknown = false;
+  CHECK(!pages_decode("\x05\x00\x01\x01\x00z\x04\x01\x00\x00"s, &why, &unknown));
+  CHECK(why == "a header of 5 octets for a page of type 1");
+  CHECK(!pages_decode("\x04\x00\x01\x03z\x04\x01\x00\x00"s, &why, &unknown));
+  CHECK(why == "a header of 4 octets for a page of type 3");
+  CHECK(!pages_decode("\x04\x00\x01\x00z"s, &why, &unknown));
+  CHECK(why == "a last page with 1 octets of data");
+  CHECK(!unknown);
+  CHECK(!pages_decode("\x04\x00\x00\x07"s, &why, &unknown));
+  CHECK(unknown);
 }
 
 TEST_CASE("PORT numbers decode to an address and a port and back") {

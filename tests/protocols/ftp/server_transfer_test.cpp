@@ -229,6 +229,42 @@ TEST_CASE("MODE C sends the file compressed, STRU P in pages, and STOR undoes bo
   CHECK(up.output.ends_with("226 Transfer complete.\r\n"));
 }
 
+// RFC 3659 4: SIZE is what would cross the data connection now, in the current TYPE, STRU and
+// MODE (NotesText: 29 octets, 3 lines).
+TEST_CASE("SIZE counts the octets as the current TYPE, STRU and MODE would send them") {
+  CHECK(replies_to(crlf({"TYPE I", "SIZE notes.txt", "STRU R", "SIZE notes.txt", "STRU P", "SIZE notes.txt", "MODE B",
+                         "SIZE notes.txt", "STRU F", "MODE C", "SIZE notes.txt"})) ==
+        crlf({"200 Switching to Binary mode.", "213 29", "200 Structure set to R.", "213 32",
+              "200 Structure set to P.", "213 37", "200 Mode set to B.", "213 43", "200 Structure set to F.",
+              "200 Mode set to C.", "213 32"}));
+}
+
+TEST_CASE("a STOR in STRU P with an unknown page type gets 551") {
+  using namespace std::string_literals;
+  Driver keep(false);
+  run_both_ways([](Driver& d) {
+    d.send(BobLogin + crlf({"TYPE I", "STRU P", "PASV", "STOR p.bin"}));
+    d.session.on_data_connected(Time{});
+    d.session.on_data_bytes("\x04\x00\x02\x09" "hi\x04\x01\x00\x00"s, Time{});
+    d.session.on_data_closed(true, Time{});
+    d.collect();
+  }, &keep);
+  CHECK(keep.output.ends_with("551 Requested action aborted: page type unknown.\r\n"));
+}
+
+TEST_CASE("a MODE C STOR that decodes past the upload limit gets 552") {
+  Driver keep(false);
+  run_both_ways([](Driver& d) {
+    d.send(BobLogin + crlf({"TYPE I", "MODE C", "PASV", "STOR bomb.bin"}));
+    d.session.on_data_connected(Time{});
+    // 300,000 filler strings of 63: 18.9 MB of zeros from 0.3 MB, past the 16 MiB limit.
+    d.session.on_data_bytes(std::string(300'000, '\xFF') + std::string("\x00\x40", 2), Time{});
+    d.session.on_data_closed(true, Time{});
+    d.collect();
+  }, &keep);
+  CHECK(keep.output.ends_with("552 Requested file action aborted: exceeded storage allocation.\r\n"));
+}
+
 TEST_CASE("a MODE C STOR without its EOF escape gets 451") {
   Driver keep(false);
   run_both_ways([](Driver& d) {
