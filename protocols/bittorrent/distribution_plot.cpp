@@ -348,11 +348,10 @@ std::size_t place_legend(Layout& layout) {
   return best_markers;
 }
 
-// The title at TitleScale, or smaller, or cut short with "..." so that it fits the canvas.
-std::pair<std::string, int> fitted_title(const std::string& title, double room) {
-  if (text_width(title, TitleScale) <= room) return {title, TitleScale};
-  if (text_width(title, TextScale) <= room) return {title, TextScale};
-  std::string cut = title;
+// `text` at TextScale, cut short with "..." if it is wider than `room`.
+std::string fitted_text(const std::string& text, double room) {
+  if (text_width(text, TextScale) <= room) return text;
+  std::string cut = text;
   while (!cut.empty() && text_width(cut + "...", TextScale) > room) {
     unsigned char last = 0;
     do {  // one whole code point: its continuation bytes, then its first byte
@@ -360,7 +359,13 @@ std::pair<std::string, int> fitted_title(const std::string& title, double room) 
       cut.pop_back();
     } while (!cut.empty() && (last & 0xC0) == 0x80);
   }
-  return {cut + "...", TextScale};
+  return cut + "...";
+}
+
+// The title at TitleScale, or smaller, or cut short with "..." so that it fits the canvas.
+std::pair<std::string, int> fitted_title(const std::string& title, double room) {
+  if (text_width(title, TitleScale) <= room) return {title, TitleScale};
+  return {fitted_text(title, room), TextScale};
 }
 
 void lay_out_x(Layout& layout, const PlotOptions& options, const std::vector<PlotSeries>& series, bool has_data,
@@ -421,16 +426,20 @@ Result<Layout> lay_out(const std::vector<PlotSeries>& series, const PlotOptions&
     for (const std::string& label : layout.labels) widest_label = std::max(widest_label, text_width(label, TextScale));
     legend.width = std::round(2 * LegendPad + LegendSample + Gap + widest_label);
     legend.height = std::round(2 * LegendPad + static_cast<double>(series.size()) * legend.row_height);
-    // Every corner hides a marker: the legend goes under the axis label in two columns, and the
+    // Every corner hides a marker, or the legend is wider than the plot (long labels, such as a
+    // mix of peer classes): it goes under the axis label, in two columns if they fit, and the
     // plot gets shorter to make room (if enough is left of it).
     const double column_width = LegendSample + Gap + widest_label + 2 * LegendPad;
-    const std::size_t rows = (series.size() + 1) / 2;
+    const bool inside = legend.width + 20 <= layout.plot_right - layout.plot_left;
+    const std::size_t columns = 2 * column_width + 24 <= options.width ? 2 : 1;
+    const std::size_t rows = (series.size() + columns - 1) / columns;
     const double below = 2 * LegendPad + static_cast<double>(rows) * legend.row_height + Gap;
-    if (place_legend(layout) > 0 && 2 * column_width + 24 <= options.width &&
+    const std::size_t hidden = place_legend(layout);
+    if ((!inside || (hidden > 0 && columns == 2)) && column_width + 24 <= options.width &&
         layout.plot_bottom - below - layout.plot_top >= 120) {
       legend.rows = rows;
       legend.column_width = column_width;
-      legend.width = std::round(2 * column_width);
+      legend.width = std::round(static_cast<double>(columns) * column_width);
       legend.height = below - Gap;
       layout.plot_bottom -= below;
       lay_out_y(layout, has_data, y_lo, y_hi);
@@ -487,7 +496,8 @@ void lay_out_x(Layout& layout, const PlotOptions& options, const std::vector<Plo
     }
     if (!run.empty()) pixels.runs.push_back(std::move(run));
     layout.series.push_back(std::move(pixels));
-    layout.labels.push_back(clean_label(s.label));
+    // A legend row fits the canvas, even under the plot.
+    layout.labels.push_back(fitted_text(clean_label(s.label), options.width - 24 - 2 * LegendPad - LegendSample - Gap));
   }
 }
 

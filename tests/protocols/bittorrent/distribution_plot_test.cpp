@@ -365,6 +365,26 @@ TEST_CASE("a legend that would hide a marker in every corner goes under the plot
   CHECK(attribute_values(third, "y")[0] == attribute_values(first, "y")[0]);
 }
 
+// A label as long as a mix of peer classes makes the legend wider than the plot: inside, it
+// would cover the y axis's labels. It goes under the plot, one column if two do not fit.
+TEST_CASE("a legend wider than the plot goes under it") {
+  PlotOptions options;
+  options.log_x = options.log_y = true;
+  const std::string wide = "p2p-ideal simulated, 1 at 300 kbps/500 kbps + 12.5% at 1 Mbps/8 Mbps + "
+                           "rest at 2 Mbps/10 Mbps, and more";
+  const std::string svg = svg_of({markers(wide, 0x009E73, Marker::Circle, {{10, 1000}}),
+                                  markers("short", 0xD55E00, Marker::Square, {{20, 2000}})},
+                                 options);
+  const std::string axes = svg.substr(svg.find("<g class=\"axes\""));
+  const double plot_left = attribute_values(axes, "x")[0];
+  const double plot_bottom = attribute_values(axes, "y")[0] + attribute_values(axes, "height")[0];
+  const std::string legend = svg.substr(svg.find("<g class=\"legend\">"));
+  CHECK(attribute_values(legend, "y")[0] > plot_bottom + 40);
+  CHECK(attribute_values(legend, "x")[0] >= 0);
+  CHECK(attribute_values(legend, "x")[0] + attribute_values(legend, "width")[0] <= 960);
+  CHECK(attribute_values(legend, "x")[0] < plot_left);  // wider than the plot itself
+}
+
 TEST_CASE("a legend with a free corner stays inside the plot") {
   PlotOptions options;
   options.log_x = options.log_y = true;
