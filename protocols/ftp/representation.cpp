@@ -35,6 +35,12 @@ constexpr std::array<unsigned char, 256> ToAscii = invert(ToEbcdic);
 
 constexpr std::size_t MaxBlock = 65535;
 
+// A decoder's "nothing": says why in `error`, if asked.
+std::optional<std::string> failed(std::string* error, std::string why) {
+  if (error) *error = std::move(why);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view type_name(Type type) {
@@ -263,10 +269,7 @@ std::string compressed_encode(std::string_view data, unsigned char filler) {
 
 std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error,
                                              std::size_t max_data) {
-  auto fail = [error](std::string why) -> std::optional<std::string> {
-    if (error) *error = std::move(why);
-    return std::nullopt;
-  };
+  auto fail = [error](std::string why) { return failed(error, std::move(why)); };
   std::string data;
   std::size_t at = 0;
   while (at < stream.size()) {
@@ -317,10 +320,7 @@ std::string pages_encode(std::string_view data) {
 }
 
 std::optional<std::string> pages_decode(std::string_view stream, std::string* error, bool* unknown_type) {
-  auto fail = [error](std::string why) -> std::optional<std::string> {
-    if (error) *error = std::move(why);
-    return std::nullopt;
-  };
+  auto fail = [error](std::string why) { return failed(error, std::move(why)); };
   std::string data;
   std::size_t at = 0;
   while (at < stream.size()) {

@@ -54,25 +54,29 @@ TEST_CASE("mail server's IMAP INTERNALDATE is the delivery time its Received fie
 
 // send-mail's `html`: the same text twice in multipart/alternative, plain first (RFC 2046
 // 5.1.4: the richer one last), with or without attachments beside it.
-TEST_CASE("send-mail with html sends multipart/alternative, plain then HTML") {
-  const std::string scenario = R"(
+// A PC and hamburger.edu's mail server with three accounts, for user-agent actions.
+constexpr std::string_view PcAndServer = R"(
 [[host]]
-name = "alice-pc"
+name = "pc"
 address = "10.0.0.2"
 [[host]]
 name = "mail"
 address = "10.0.0.25"
 [[link]]
-between = ["alice-pc", "mail"]
+between = ["pc", "mail"]
 [[app]]
 type = "mail-server"
 host = "mail"
 domain = "hamburger.edu"
-accounts = ["alice:ketchup", "bob:pickles"]
+accounts = ["alice:ketchup", "bob:pickles", "carol:mustard"]
+)";
+
+TEST_CASE("send-mail with html sends multipart/alternative, plain then HTML") {
+  const std::string scenario = std::string(PcAndServer) + R"(
 [[action]]
 at = "1s"
 do = "send-mail"
-host = "alice-pc"
+host = "pc"
 server = "mail"
 user = "alice"
 password = "ketchup"
@@ -109,20 +113,7 @@ html = "<p>Do you like <b>ketchup</b>?</p>"
 // send-mail's `reply` and `forward` (by the subject of a message the user's agent downloaded):
 // a reply threads (RFC 5322 3.6.4) and quotes, a forward attaches the message whole.
 TEST_CASE("send-mail replies to and forwards a downloaded message") {
-  const std::string scenario = R"(
-[[host]]
-name = "pc"
-address = "10.0.0.2"
-[[host]]
-name = "mail"
-address = "10.0.0.25"
-[[link]]
-between = ["pc", "mail"]
-[[app]]
-type = "mail-server"
-host = "mail"
-domain = "hamburger.edu"
-accounts = ["alice:ketchup", "bob:pickles", "carol:mustard"]
+  const std::string scenario = std::string(PcAndServer) + R"(
 [[action]]
 at = "1s"
 do = "send-mail"
