@@ -6,11 +6,13 @@ namespace wiresim::email {
 
 void register_user_agents(Registry& registry);
 void register_expectations(Registry& registry);
+void register_mailbox_action(Registry& registry);
 
 void register_protocol(Registry& registry) {
   registry.add_app("mail-server", {"a domain's mail server: MTA (25), MSA (587), MDA, POP3 (110) and IMAP (143)",
                                    [](AppContext& c) { return std::make_unique<MailServer>(c); }});
   register_user_agents(registry);
+  register_mailbox_action(registry);
   register_webmail(registry);
   register_expectations(registry);
   registry.add_event_kind("mail.queue", "the MTA queued, tried, delivered, deferred or bounced a message");
