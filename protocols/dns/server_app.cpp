@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocols/dns/dns_world.hpp"
+#include "protocols/dns/name.hpp"
 #include "protocols/dns/scenario_keys.hpp"
 #include "protocols/dns/server.hpp"
 #include "sim/scenario/registry.hpp"
@@ -18,8 +19,16 @@ class ServerApp : public App {
     const std::string origin = c.table.has("origin") ? read_name(c.table, "origin") : ".";
     const auto ttl = static_cast<std::uint32_t>(c.table.integer_or("ttl", 0, 2147483647, 3600));
     ZoneSet zones;
-    if (std::string problem = zones.add(read_records(c.table, "records", origin, ttl)); !problem.empty())
-      c.table.fail("records", problem);
+    const std::vector<ResourceRecord> records = read_records(c.table, "records", origin, ttl);
+    if (std::string problem = zones.add(records); !problem.empty()) c.table.fail("records", problem);
+    // RFC 2181 10.3: an MX must name a host, not an alias. Served as written, as BIND serves it,
+    // with named-checkzone's complaint as a note when the server starts.
+    for (const ResourceRecord& mx : records)
+      if (const auto* data = std::get_if<MxData>(&mx.data))
+        for (const ResourceRecord& alias : records)
+          if (alias.type == RrType::CNAME && same_name(alias.name, data->exchange))
+            warnings_.push_back("zone data: " + mx.name + " MX " + data->exchange + " is a CNAME (illegal: RFC 2181 10.3 "
+                                "says an MX names a host, whose A record mail servers look up)");
     if (zones.empty())
       c.table.fail("records", "a dns-server needs at least one zone; start its records with an SOA, as in\n"
                               "  example.com. 3600 IN SOA ns1.example.com. admin.example.com. 1 7200 900 1209600 300");
@@ -47,7 +56,15 @@ class ServerApp : public App {
     }
   }
 
-  void start() override { socket_->serve(); }
+  void start() override {
+    for (const std::string& text : warnings_) {
+      Event e;
+      e.kind = EventKind::Note;
+      e.text = text;
+      publish_events(world_, node_, {e});
+    }
+    socket_->serve();
+  }
   void stop() override { socket_->stop_serving(); }
 
   void report(nlohmann::ordered_json& out) const override {
@@ -68,6 +85,8 @@ class ServerApp : public App {
   }
 
  private:
+  std::vector<std::string> warnings_;  // found in the zone data, noted at start
+
   struct Pending {
     std::vector<std::uint8_t> bytes;
     Peer from;
