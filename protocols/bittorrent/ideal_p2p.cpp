@@ -39,7 +39,8 @@ struct Stream {
 
 PointResult run_ideal_p2p(const DistributionPoint& point) {
   PointResult result;
-  result.theory = p2p_time(problem_of(point));
+  const DistributionProblem problem = problem_of(point);
+  result.theory = p2p_time(problem);
   const std::vector<PeerRates> peers = peer_rates(point);
   const std::uint64_t n = peers.size();
   if (n == 0 || point.file_bytes == 0) {
@@ -47,11 +48,7 @@ PointResult run_ideal_p2p(const DistributionPoint& point) {
     return result;
   }
   const double us = point.server_upload, nd = static_cast<double>(n);
-  double u_sum = 0, d_min = peers.front().download;
-  for (const PeerRates& p : peers) {
-    u_sum += p.upload;
-    d_min = std::min(d_min, p.download);
-  }
+  const double u_sum = problem.peer_upload * nd, d_min = problem.min_download;
   // The allocation: what the server sends each peer to relay, and its spare rate to all.
   std::vector<double> relay(n, 0);
   double spare = 0;
@@ -73,14 +70,14 @@ PointResult run_ideal_p2p(const DistributionPoint& point) {
     spare *= d_min / receive;
   }
   // Check the allocation against every capacity, as the flow model would.
-  std::vector<Stream> relay_out(n);  // peer i to all the others
-  for (std::uint64_t i = 0; i < n; ++i) relay_out[i] = Stream{relay[i], Time{}};
   bool fits = relay_sum + spare * nd <= us * (1 + 1e-9) && relay_sum + spare <= d_min * (1 + 1e-9);
   for (std::uint64_t i = 0; i < n; ++i) fits = fits && relay[i] * (nd - 1) <= peers[i].upload * (1 + 1e-9);
   if (!fits) {
     result.error = "the allocation exceeds a capacity";
     return result;
   }
+  std::vector<Stream> relay_out(n);  // peer i to all the others
+  for (std::uint64_t i = 0; i < n; ++i) relay_out[i] = Stream{relay[i], Time{}};
   // The file splits into each peer's share to relay, in proportion to its relay rate, and the
   // part the server sends to all directly; each part is cut into the same number of pieces, so
   // that every piece takes the same time on its stream, however slow. A piece has to arrive

@@ -86,7 +86,7 @@ struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
   std::vector<std::string> names;
   RrType type = RrType::A;
   std::optional<NameServer> server;  // given on the command line
-  bool windows = true;
+  NslookupStyle style = NslookupStyle::Windows;
   bool interactive = false;
   StubConfig config;
   std::string server_name;  // from the PTR query
@@ -94,10 +94,12 @@ struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
   NslookupSession(World& w, NodeId h) : world(w), host(h) {}
   DnsWorld& dns() { return world.service<DnsWorld>(); }
   int timeout_s() const { return static_cast<int>(config.timeout.ns / 1'000'000'000); }
+  // What the user typed to start it, at the shell's prompt.
+  std::string command() const { return style == NslookupStyle::Windows ? "C:\\> nslookup" : "$ nslookup"; }
 
   void start() {
     config.server = server_for(world, host, server);
-    if (!windows) return begin(true);
+    if (style == NslookupStyle::Unix) return begin(true);
     dns().query(host, config, {reverse_name(config.server), RrType::PTR, ClassIn}, "nslookup",
                 [self = shared_from_this()](const LookupResult& r) {
                   if (r.reply)
@@ -109,12 +111,12 @@ struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
 
   void begin(bool ptr_answered) {
     if (interactive) {
-      std::string command = windows ? "C:\\> nslookup" : "$ nslookup";
-      if (server) command += " - " + address_string(config.server);
-      command += "\n" + format_nslookup_start(windows ? NslookupStyle::Windows : NslookupStyle::Unix, server_name,
-                                              address_string(config.server), ptr_answered, timeout_s());
-      if (type != RrType::A) command += "> set type=" + type_name(type) + "\n";
-      dns().tool_output(host, "nslookup", command);
+      std::string text = command();
+      if (server) text += " - " + address_string(config.server);
+      text += '\n';
+      text += format_nslookup_start(style, server_name, address_string(config.server), ptr_answered, timeout_s());
+      if (type != RrType::A) text += "> set type=" + type_name(type) + "\n";
+      dns().tool_output(host, "nslookup", text);
     }
     ask(0);
   }
@@ -127,7 +129,7 @@ struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
 
   void answered(std::size_t i, const LookupResult& r) {
     NslookupRun run;
-    run.style = windows ? NslookupStyle::Windows : NslookupStyle::Unix;
+    run.style = style;
     run.server_address = address_string(config.server);
     run.server_name = server_name;
     run.qname = typed(names[i]);
@@ -135,16 +137,16 @@ struct NslookupSession : std::enable_shared_from_this<NslookupSession> {
     run.reply = r.reply;
     run.timeout_s = timeout_s();
     run.interactive = interactive;
-    std::string command;
+    std::string typed_line;
     if (interactive) {
-      command = "> " + run.qname;
+      typed_line = "> " + run.qname;
     } else {
-      command = windows ? "C:\\> nslookup" : "$ nslookup";
-      if (type != RrType::A) command += " -type=" + type_name(type);
-      command += " " + run.qname;
-      if (server) command += " " + run.server_address;
+      typed_line = command();
+      if (type != RrType::A) typed_line += " -type=" + type_name(type);
+      typed_line += " " + run.qname;
+      if (server) typed_line += " " + run.server_address;
     }
-    std::string text = command + "\n" + format_nslookup(run);
+    std::string text = typed_line + "\n" + format_nslookup(run);
     if (interactive && i + 1 == names.size()) text += "> exit\n";
     dns().tool_output(host, "nslookup", text);
     if (i + 1 < names.size()) ask(i + 1);
@@ -163,7 +165,8 @@ std::function<void()> make_nslookup(ActionContext& c) {
   }
   session.type = read_type(c.table, "qtype", RrType::A);
   if (c.table.has("server")) session.server = read_server(c.table, "server");
-  session.windows = c.table.choice("style", {"windows", "unix"}, "windows") == "windows";
+  session.style = c.table.choice("style", {"windows", "unix"}, "windows") == "windows" ? NslookupStyle::Windows
+                                                                                        : NslookupStyle::Unix;
   session.config.timeout = c.table.duration_or("timeout", seconds(2));
   session.config.attempts = 2;
   // Each run is a session of its own, should the action run again.

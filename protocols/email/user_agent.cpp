@@ -77,9 +77,9 @@ AttachmentSpec parse_attachment(TableReader& t, std::size_t index, const std::st
 
 // A message the user agent downloaded, to answer or pass on: the newest whose Subject contains
 // `subject_text` (as its header has it).
-std::optional<std::string> downloaded_message(const World& w, NodeId host, const std::string& user,
+std::optional<std::string> downloaded_message(World& w, NodeId host, const std::string& user,
                                               const std::string& subject_text) {
-  const AgentState* agent = w.find_service<EmailWorld>() ? w.find_service<EmailWorld>()->find_agent(host, user) : nullptr;
+  const AgentState* agent = w.service<EmailWorld>().find_agent(host, user);
   if (!agent) return std::nullopt;
   for (auto it = agent->downloaded.rbegin(); it != agent->downloaded.rend(); ++it) {
     const std::string subject =

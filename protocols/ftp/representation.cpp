@@ -155,8 +155,7 @@ std::optional<std::string> records_decode(std::string_view wire, Type type, std:
       continue;
     }
     if (at + 1 >= wire.size()) {
-      if (error) *error = "the stream ends inside a control code";
-      return std::nullopt;
+      return failed(error, "the stream ends inside a control code");
     }
     const auto code = static_cast<unsigned char>(wire[++at]);
     if (code == 0xFF) {
@@ -164,8 +163,7 @@ std::optional<std::string> records_decode(std::string_view wire, Type type, std:
       continue;
     }
     if (code < 1 || code > 3) {
-      if (error) *error = "control code 0xFF " + std::to_string(code) + " is neither EOR (1) nor EOF (2)";
-      return std::nullopt;
+      return failed(error, "control code 0xFF " + std::to_string(code) + " is neither EOR (1) nor EOF (2)");
     }
     if (code & 1) {  // EOR: the record becomes a line
       lines += from_wire(record, type);
@@ -174,14 +172,12 @@ std::optional<std::string> records_decode(std::string_view wire, Type type, std:
     }
     if (code & 2) {  // EOF: nothing may follow
       if (at + 1 != wire.size() || !record.empty()) {
-        if (error) *error = "data after the EOF code";
-        return std::nullopt;
+        return failed(error, "data after the EOF code");
       }
       return lines;
     }
   }
-  if (error) *error = "no EOF code (0xFF 0x02) at the end of the stream";
-  return std::nullopt;
+  return failed(error, "no EOF code (0xFF 0x02) at the end of the stream");
 }
 
 std::optional<std::string> block_decode(std::string_view stream, std::string* error) {
@@ -189,30 +185,26 @@ std::optional<std::string> block_decode(std::string_view stream, std::string* er
   std::size_t at = 0;
   while (at < stream.size()) {
     if (stream.size() - at < 3) {
-      if (error) *error = "a block header cut short at octet " + std::to_string(at);
-      return std::nullopt;
+      return failed(error, "a block header cut short at octet " + std::to_string(at));
     }
     const auto descriptor = static_cast<unsigned char>(stream[at]);
     const std::size_t count = (static_cast<std::size_t>(static_cast<unsigned char>(stream[at + 1])) << 8) |
                               static_cast<unsigned char>(stream[at + 2]);
     at += 3;
     if (stream.size() - at < count) {
-      if (error) *error = "a block of " + std::to_string(count) + " octets with only " +
-                          std::to_string(stream.size() - at) + " left";
-      return std::nullopt;
+      return failed(error, "a block of " + std::to_string(count) + " octets with only " +
+                               std::to_string(stream.size() - at) + " left");
     }
     data.append(stream.substr(at, count));
     at += count;
     if (descriptor & BlockEof) {
       if (at != stream.size()) {
-        if (error) *error = std::to_string(stream.size() - at) + " octets after the EOF block";
-        return std::nullopt;
+        return failed(error, std::to_string(stream.size() - at) + " octets after the EOF block");
       }
       return data;
     }
   }
-  if (error) *error = "no EOF block (descriptor 64) before the connection closed";
-  return std::nullopt;
+  return failed(error, "no EOF block (descriptor 64) before the connection closed");
 }
 
 unsigned char filler_of(Type type) {
@@ -269,39 +261,40 @@ std::string compressed_encode(std::string_view data, unsigned char filler) {
 
 std::optional<std::string> compressed_decode(std::string_view stream, unsigned char filler, std::string* error,
                                              std::size_t max_data) {
-  auto fail = [error](std::string why) { return failed(error, std::move(why)); };
   std::string data;
   std::size_t at = 0;
   while (at < stream.size()) {
     const auto header = static_cast<unsigned char>(stream[at++]);
     const std::size_t n = header & ((header & 0x80) ? 0x3F : 0x7F);
     if (header == 0) {  // an escape: a descriptor follows
-      if (at >= stream.size()) return fail("the stream ends inside an escape sequence");
+      if (at >= stream.size()) return failed(error, "the stream ends inside an escape sequence");
       const auto descriptor = static_cast<unsigned char>(stream[at++]);
       if (descriptor & BlockEof) {
-        if (at != stream.size()) return fail(std::to_string(stream.size() - at) + " octets after the EOF escape");
+        if (at != stream.size())
+          return failed(error, std::to_string(stream.size() - at) + " octets after the EOF escape");
         return data;
       }
       if (descriptor & (BlockEor | 16))
-        return fail("escape descriptor " + std::to_string(descriptor) + ": records and restart markers are not modelled");
+        return failed(error, "escape descriptor " + std::to_string(descriptor) +
+                                 ": records and restart markers are not modelled");
       continue;  // 32, suspected errors: the data follows all the same
     }
-    if (data.size() + n > max_data) return fail("more than " + std::to_string(max_data) + " octets of data");
+    if (data.size() + n > max_data) return failed(error, "more than " + std::to_string(max_data) + " octets of data");
     if ((header & 0x80) == 0) {  // a byte string
-      if (stream.size() - at < n) return fail("a byte string of " + std::to_string(n) + " octets with only " +
+      if (stream.size() - at < n) return failed(error, "a byte string of " + std::to_string(n) + " octets with only " +
                                               std::to_string(stream.size() - at) + " left");
       data.append(stream.substr(at, n));
       at += n;
     } else if ((header & 0x40) == 0) {  // a replicated byte
-      if (at >= stream.size()) return fail("a replicated byte without its octet");
-      if (n == 0) return fail("a replicated byte with a count of 0");
+      if (at >= stream.size()) return failed(error, "a replicated byte without its octet");
+      if (n == 0) return failed(error, "a replicated byte with a count of 0");
       data.append(n, stream[at++]);
     } else {  // a filler string
-      if (n == 0) return fail("a filler string with a count of 0");
+      if (n == 0) return failed(error, "a filler string with a count of 0");
       data.append(n, static_cast<char>(filler));
     }
   }
-  return fail("no EOF escape (0x00 0x40) before the connection closed");
+  return failed(error, "no EOF escape (0x00 0x40) before the connection closed");
 }
 
 std::string pages_encode(std::string_view data) {
@@ -320,35 +313,37 @@ std::string pages_encode(std::string_view data) {
 }
 
 std::optional<std::string> pages_decode(std::string_view stream, std::string* error, bool* unknown_type) {
-  auto fail = [error](std::string why) { return failed(error, std::move(why)); };
   std::string data;
   std::size_t at = 0;
   while (at < stream.size()) {
-    if (stream.size() - at < 4) return fail("a page header cut short at octet " + std::to_string(at));
+    if (stream.size() - at < 4) return failed(error, "a page header cut short at octet " + std::to_string(at));
     const auto header_length = static_cast<unsigned char>(stream[at]);
     const auto length = static_cast<unsigned char>(stream[at + 2]);
     const auto type = static_cast<unsigned char>(stream[at + 3]);
     if (type > 3) {
       if (unknown_type) *unknown_type = true;
-      return fail("page type " + std::to_string(type) + " at octet " + std::to_string(at) +
+      return failed(error, "page type " + std::to_string(type) + " at octet " + std::to_string(at) +
                   " is not last (0), simple (1), descriptor (2) or access controlled (3)");
     }
     // RFC 959 3.1.2.3: the last and simple pages' headers are 4 octets, an access-controlled
     // page's 5; a descriptor page's at least 4 (optional fields may follow).
     const bool right_length = type == 3 ? header_length == 5 : type == 2 ? header_length >= 4 : header_length == 4;
     if (!right_length)
-      return fail("a header of " + std::to_string(header_length) + " octets for a page of type " + std::to_string(type));
-    if (type == 0 && length != 0) return fail("a last page with " + std::to_string(length) + " octets of data");
-    if (stream.size() - at < header_length + std::size_t{length}) return fail("a page runs past the end of the stream");
+      return failed(error, "a header of " + std::to_string(header_length) + " octets for a page of type " +
+                               std::to_string(type));
+    if (type == 0 && length != 0)
+      return failed(error, "a last page with " + std::to_string(length) + " octets of data");
+    if (stream.size() - at < header_length + std::size_t{length})
+      return failed(error, "a page runs past the end of the stream");
     const std::string_view bytes = stream.substr(at + header_length, length);
     at += header_length + std::size_t{length};
     if (type == 0) {
-      if (at != stream.size()) return fail(std::to_string(stream.size() - at) + " octets after the last page");
+      if (at != stream.size()) return failed(error, std::to_string(stream.size() - at) + " octets after the last page");
       return data;
     }
     if (type != 2) data.append(bytes);  // a descriptor page describes the file; it is not of it
   }
-  return fail("no last page (type 0) before the connection closed");
+  return failed(error, "no last page (type 0) before the connection closed");
 }
 
 }  // namespace wiresim::ftp

@@ -430,10 +430,8 @@ void ServerSession::size_command(const Command& command, Time) {
   // STRU and MODE.
   if (structure_ == Structure::File && mode_ == Mode::Stream)
     return reply("213 " + std::to_string(wire_size(vfs_.content(path), type_)));
-  std::string wire = typed(path);
-  if (structure_ == Structure::Page && wire.size() > MaxPagedFile) return reply(TooManyPages);
-  if (structure_ == Structure::Page) wire = pages_encode(wire);
-  reply("213 " + std::to_string(framed(std::move(wire)).size()));
+  if (std::optional<std::string> wire = paged(typed(path)))
+    reply("213 " + std::to_string(framed(std::move(*wire)).size()));
 }
 
 void ServerSession::mdtm_command(const Command& command, Time) {
@@ -471,6 +469,15 @@ void ServerSession::type_command(const Command& command, Time) {
 
 std::string ServerSession::typed(const std::string& path) const {
   return structure_ == Structure::Record ? records_encode(vfs_.content(path), type_) : to_wire(vfs_.content(path), type_);
+}
+
+std::optional<std::string> ServerSession::paged(std::string wire) {
+  if (structure_ != Structure::Page) return wire;
+  if (wire.size() > MaxPagedFile) {
+    reply(TooManyPages);
+    return std::nullopt;
+  }
+  return pages_encode(wire);
 }
 
 std::string ServerSession::framed(std::string wire) const {
@@ -695,15 +702,15 @@ void ServerSession::retr_command(const Command& command, Time now) {
     return;
   }
   wire.erase(0, restart);
-  if (structure_ == Structure::Page && wire.size() > MaxPagedFile) return reply(TooManyPages);
-  if (structure_ == Structure::Page) wire = pages_encode(wire);
+  std::optional<std::string> sent = paged(std::move(wire));
+  if (!sent) return;
   Transfer transfer;
   transfer.direction = Direction::Download;
   transfer.command = "RETR";
   transfer.path = path;
   transfer.restart = restart;
-  transfer.size = wire.size();
-  transfer.payload = framed(std::move(wire));
+  transfer.size = sent->size();
+  transfer.payload = framed(std::move(*sent));
   std::string opening = "Opening ";
   opening += type_name(type_);
   opening += " mode data connection for " + name_of(path) + " (" + std::to_string(transfer.size) + " bytes)";

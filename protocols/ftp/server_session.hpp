@@ -175,6 +175,9 @@ class ServerSession {
   // The file's octets in the current TYPE and STRU, records or the plain file; pages (STRU P)
   // are cut after any restart point.
   std::string typed(const std::string& path) const;
+  // STRU P: the octets as pages (others as they are); nothing, with 550 replied, for a file of
+  // more than 255 pages.
+  std::optional<std::string> paged(std::string wire);
   // The file a STOR sent, its framing (MODE), structure and TYPE undone; or nothing, with the
   // protocol error noted and the reply in `refusal`.
   std::optional<std::string> decode_upload(std::string wire, std::string* refusal);
